@@ -1,0 +1,151 @@
+"""The HTTP session: one pooled client per run, retries with backoff, typed errors."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from anthropic_ingest import __version__, errors
+from anthropic_ingest.client import responses
+from anthropic_ingest.client.limiter import AdaptiveLimiter
+
+ANTHROPIC_VERSION = "2023-06-01"
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+
+Params = Sequence[tuple[str, str]]
+
+
+@dataclass
+class ClientSettings:
+    """How the client talks to the API. Every field is a source-URI option."""
+
+    api_key: str
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = 60.0
+    max_retries: int = 6
+    retry_budget_seconds: float = 300.0
+    concurrency: int = 4
+    max_concurrency: int = 16
+    requests_per_minute: float | None = None
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+
+
+@dataclass
+class RequestStats:
+    """Counters for the run summary and the benchmarks."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, *, requests: int = 0, retries: int = 0, rate_limited: int = 0) -> None:
+        with self._lock:
+            self.requests += requests
+            self.retries += retries
+            self.rate_limited += rate_limited
+
+
+class AdminClient:
+    """A thread-safe Admin API client. Use one per run and close it (or use `with`)."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self.stats = RequestStats()
+        self.limiter = AdaptiveLimiter(
+            settings.concurrency, settings.max_concurrency, settings.requests_per_minute
+        )
+        pool = max(settings.max_concurrency, settings.concurrency) + 4
+        self._http = httpx.Client(
+            base_url=settings.base_url.rstrip("/"),
+            headers={
+                "x-api-key": settings.api_key,
+                "anthropic-version": ANTHROPIC_VERSION,
+                "user-agent": f"anthropic-ingest/{__version__}",
+                "accept": "application/json",
+            },
+            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+            follow_redirects=False,
+        )
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get(self, path: str, params: Params = ()) -> Any:
+        """GET `path` and return its parsed JSON, retrying what is worth retrying."""
+        deadline = time.monotonic() + self.settings.retry_budget_seconds
+        attempt = 0
+        while True:
+            attempt += 1
+            outcome = self._attempt(path, params)
+            if isinstance(outcome, _Success):
+                return outcome.body
+            final = attempt > self.settings.max_retries
+            wait = outcome.wait if outcome.wait is not None else self._backoff(attempt)
+            if not outcome.retry or final or time.monotonic() + wait > deadline:
+                raise outcome.error(attempt)
+            self.stats.add(retries=1)
+            time.sleep(wait)
+
+    def _attempt(self, path: str, params: Params) -> _Success | _Failure:
+        with self.limiter.slot():
+            self.stats.add(requests=1)
+            try:
+                response = self._http.get(path, params=list(params))
+                if response.is_success:
+                    body = responses.parse_json(response)
+                    self.limiter.on_success()
+                    return _Success(body)
+            except httpx.TransportError as exc:
+                return _Failure(True, None, lambda n, e=exc: self._unreachable(path, e, n))
+            except errors.ProtocolError as exc:
+                return _Failure(True, None, lambda n, e=exc: e)
+        verdict = responses.verdict(response)
+        if response.status_code == 429:
+            self.stats.add(rate_limited=1)
+            self.limiter.on_rate_limited(verdict.wait)
+        return _Failure(
+            verdict.retry, verdict.wait, lambda n: responses.error_for(response, attempts=n)
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)
+
+    def _unreachable(self, path: str, exc: httpx.TransportError, attempts: int) -> errors.ApiError:
+        kind = type(exc).__name__
+        return errors.ApiUnreachableError(
+            f"could not get an answer from the Admin API at {self.settings.base_url} for "
+            f"{path} after {attempts} attempts ({kind}: {exc}); check base_url, the network, "
+            "or raise timeout= in the source URI"
+        )
+
+
+@dataclass(frozen=True)
+class _Success:
+    body: Any
+
+
+@dataclass(frozen=True)
+class _Failure:
+    retry: bool
+    wait: float | None
+    make_error: Any
+
+    def error(self, attempts: int) -> errors.ApiError:
+        result: errors.ApiError = self.make_error(attempts)
+        return result

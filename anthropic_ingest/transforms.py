@@ -1,0 +1,371 @@
+"""Pure functions from Admin API records to destination rows.
+
+Each takes one record exactly as the API sends it (numbers with a fractional part arrive as
+`Decimal`) and returns the rows it contributes. Fields the API documents are mapped to the
+contract's column names; any field we do not know yet is kept in `extra_fields` (JSON text) so
+that a change in the API never silently loses data.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+Record = dict[str, Any]
+Row = dict[str, Any]
+
+KNOWN_TOOLS = ("edit_tool", "multi_edit_tool", "write_tool", "notebook_edit_tool")
+
+
+def timestamp(value: Any) -> datetime | None:
+    """Parse an RFC 3339 string into an aware UTC datetime; None stays None."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def to_json(value: Any) -> str | None:
+    """Serialise nested API values (maps, lists) as JSON text; None stays None."""
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def extra_fields(record: Record, known: frozenset[str]) -> str | None:
+    """JSON text of the record's fields we do not map to a column, or None when there are none."""
+    unknown = record.keys() - known
+    if not unknown:
+        return None
+    return to_json({k: record[k] for k in sorted(unknown)})
+
+
+def decimal(value: Any) -> Decimal | None:
+    """An exact Decimal from a JSON number or decimal string."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | str):
+        return Decimal(value)
+    raise TypeError(f"expected a decimal number, got {type(value).__name__}")
+
+
+def _actor_id(actor: Record) -> Any:
+    if "email_address" in actor:
+        return actor["email_address"]
+    return actor.get("api_key_name")
+
+
+# --- claude_code_usage -------------------------------------------------------------------
+
+CLAUDE_CODE_FIELDS = frozenset(
+    {
+        "date",
+        "actor",
+        "organization_id",
+        "customer_type",
+        "subscription_type",
+        "terminal_type",
+        "is_remote",
+        "core_metrics",
+        "tool_actions",
+        "model_breakdown",
+    }
+)
+
+
+def claude_code_row(record: Record) -> Row:
+    """One `claude_code_usage` row: a day × actor × terminal × is_remote, with totals."""
+    core = record["core_metrics"]
+    lines = core.get("lines_of_code") or {}
+    tools = record.get("tool_actions") or {}
+    models = record.get("model_breakdown") or []
+    row: Row = {
+        **claude_code_identity(record),
+        "organization_id": record.get("organization_id"),
+        "customer_type": record.get("customer_type"),
+        "subscription_type": record.get("subscription_type"),
+        "num_sessions": core.get("num_sessions"),
+        "lines_added": lines.get("added"),
+        "lines_removed": lines.get("removed"),
+        "commits_by_claude_code": core.get("commits_by_claude_code"),
+        "pull_requests_by_claude_code": core.get("pull_requests_by_claude_code"),
+    }
+    for tool in KNOWN_TOOLS:
+        counts = tools.get(tool) or {}
+        row[f"{tool}_accepted"] = counts.get("accepted", 0)
+        row[f"{tool}_rejected"] = counts.get("rejected", 0)
+    other_tools = {k: v for k, v in tools.items() if k not in KNOWN_TOOLS}
+    row["other_tool_actions"] = to_json(other_tools) if other_tools else None
+    for total, field in (
+        ("total_input_tokens", "input"),
+        ("total_output_tokens", "output"),
+        ("total_cache_read_tokens", "cache_read"),
+        ("total_cache_creation_tokens", "cache_creation"),
+    ):
+        row[total] = sum(m["tokens"].get(field, 0) for m in models)
+    row["total_estimated_cost_cents"] = sum(
+        (decimal(m["estimated_cost"]["amount"]) or Decimal(0) for m in models), Decimal(0)
+    )
+    row["models_used"] = ",".join(m["model"] for m in models)
+    row["extra_fields"] = extra_fields(record, CLAUDE_CODE_FIELDS)
+    return row
+
+
+def claude_code_identity(record: Record) -> Row:
+    """The key columns shared by `claude_code_usage` and `claude_code_usage_by_model`."""
+    actor = record["actor"]
+    return {
+        "date": timestamp(record["date"]),
+        "actor_type": actor.get("type"),
+        "actor_id": _actor_id(actor),
+        "terminal_type": record.get("terminal_type"),
+        "is_remote": record.get("is_remote"),
+    }
+
+
+def claude_code_model_rows(record: Record) -> list[Row]:
+    """One `claude_code_usage_by_model` row per model of the record's model breakdown."""
+    identity = claude_code_identity(record)
+    rows = []
+    for entry in record.get("model_breakdown") or []:
+        tokens = entry.get("tokens") or {}
+        cost = entry.get("estimated_cost") or {}
+        rows.append(
+            {
+                **identity,
+                "model": entry.get("model"),
+                "input_tokens": tokens.get("input"),
+                "output_tokens": tokens.get("output"),
+                "cache_read_tokens": tokens.get("cache_read"),
+                "cache_creation_tokens": tokens.get("cache_creation"),
+                "estimated_cost_cents": decimal(cost.get("amount")),
+                "currency": cost.get("currency"),
+            }
+        )
+    return rows
+
+
+# --- usage_report / cost_report (records are report results with their bucket attached) ---
+
+BUCKET_FIELDS = frozenset({"starting_at", "ending_at"})
+USAGE_DIMENSIONS = (
+    "api_key_id",
+    "workspace_id",
+    "model",
+    "service_tier",
+    "context_window",
+    "inference_geo",
+    "account_id",
+    "service_account_id",
+)
+USAGE_FIELDS = BUCKET_FIELDS | frozenset(
+    {
+        *USAGE_DIMENSIONS,
+        "uncached_input_tokens",
+        "cache_creation",
+        "cache_read_input_tokens",
+        "output_tokens",
+        "server_tool_use",
+    }
+)
+
+
+def usage_row(record: Record) -> Row:
+    """One `usage_report` row: a bucket × every dimension the report was grouped by."""
+    cache = record.get("cache_creation") or {}
+    tools = record.get("server_tool_use") or {}
+    row: Row = {
+        "bucket": timestamp(record["starting_at"]),
+        "bucket_end": timestamp(record.get("ending_at")),
+    }
+    for dimension in USAGE_DIMENSIONS:
+        row[dimension] = record.get(dimension)
+    row["input_tokens"] = record.get("uncached_input_tokens")
+    row["output_tokens"] = record.get("output_tokens")
+    row["input_cached_tokens"] = record.get("cache_read_input_tokens")
+    row["cache_creation_ephemeral_5m_input_tokens"] = cache.get("ephemeral_5m_input_tokens")
+    row["cache_creation_ephemeral_1h_input_tokens"] = cache.get("ephemeral_1h_input_tokens")
+    row["server_tool_search_count"] = tools.get("web_search_requests")
+    row["extra_fields"] = extra_fields(record, USAGE_FIELDS)
+    return row
+
+
+COST_DETAILS = ("currency", "cost_type", "model", "token_type", "service_tier")
+COST_FIELDS = BUCKET_FIELDS | frozenset(
+    {"amount", "workspace_id", "description", "context_window", "inference_geo", *COST_DETAILS}
+)
+
+
+def cost_row(record: Record) -> Row:
+    """One `cost_report` row: a day × workspace × description, the amount kept exact."""
+    cents = decimal(record.get("amount"))
+    row: Row = {
+        "bucket": timestamp(record["starting_at"]),
+        "bucket_end": timestamp(record.get("ending_at")),
+        "workspace_id": record.get("workspace_id"),
+        "description": record.get("description"),
+        "amount_cents": cents,
+        "amount_usd": cents.scaleb(-2) if cents is not None else None,
+    }
+    for field in (*COST_DETAILS, "context_window", "inference_geo"):
+        row[field] = record.get(field)
+    row["extra_fields"] = extra_fields(record, COST_FIELDS)
+    return row
+
+
+# --- organization and its members ---------------------------------------------------------
+
+ORGANIZATION_FIELDS = frozenset({"id", "name", "type"})
+
+
+def organization_row(record: Record) -> Row:
+    return {
+        "id": record["id"],
+        "name": record.get("name"),
+        "type": record.get("type"),
+        "extra_fields": extra_fields(record, ORGANIZATION_FIELDS),
+    }
+
+
+WORKSPACE_FIELDS = frozenset(
+    {
+        "id",
+        "type",
+        "name",
+        "created_at",
+        "archived_at",
+        "display_color",
+        "data_residency",
+        "tags",
+        "compartment_id",
+        "external_key_id",
+    }
+)
+
+
+def workspace_row(record: Record) -> Row:
+    residency = record.get("data_residency") or {}
+    allowed = residency.get("allowed_inference_geos")
+    return {
+        "id": record["id"],
+        "name": record.get("name"),
+        "type": record.get("type"),
+        "created_at": timestamp(record.get("created_at")),
+        "archived_at": timestamp(record.get("archived_at")),
+        "display_color": record.get("display_color"),
+        "data_residency_workspace_geo": residency.get("workspace_geo"),
+        "data_residency_default_inference_geo": residency.get("default_inference_geo"),
+        "data_residency_allowed_inference_geos": (
+            allowed if isinstance(allowed, str) or allowed is None else to_json(allowed)
+        ),
+        "tags": to_json(record.get("tags")),
+        "compartment_id": record.get("compartment_id"),
+        "external_key_id": record.get("external_key_id"),
+        "extra_fields": extra_fields(record, WORKSPACE_FIELDS),
+    }
+
+
+API_KEY_FIELDS = frozenset(
+    {
+        "id",
+        "type",
+        "name",
+        "status",
+        "created_at",
+        "created_by",
+        "partial_key_hint",
+        "workspace_id",
+        "expires_at",
+        "principal",
+        "scope",
+    }
+)
+
+
+def api_key_row(record: Record) -> Row:
+    created_by = record.get("created_by") or {}
+    principal = record.get("principal") or {}
+    scope = record.get("scope") or {}
+    creator_type = created_by.get("type")
+    return {
+        "id": record["id"],
+        "name": record.get("name"),
+        "status": record.get("status"),
+        "created_at": timestamp(record.get("created_at")),
+        "workspace_id": record.get("workspace_id"),
+        "created_by_user_id": created_by.get("id") if creator_type == "user" else None,
+        "created_by_id": created_by.get("id"),
+        "created_by_type": creator_type,
+        "partial_key_hint": record.get("partial_key_hint"),
+        "expires_at": timestamp(record.get("expires_at")),
+        "principal_id": principal.get("id"),
+        "principal_type": principal.get("type"),
+        "scope_type": scope.get("type"),
+        "scope_workspace_id": scope.get("workspace_id"),
+        "type": record.get("type"),
+        "extra_fields": extra_fields(record, API_KEY_FIELDS),
+    }
+
+
+INVITE_FIELDS = frozenset(
+    {
+        "id",
+        "type",
+        "email",
+        "role",
+        "status",
+        "invited_at",
+        "expires_at",
+        "accepted_at",
+        "rbac_group_ids",
+    }
+)
+
+
+def invite_row(record: Record) -> Row:
+    return {
+        "id": record["id"],
+        "email": record.get("email"),
+        "role": record.get("role"),
+        "status": record.get("status"),
+        "created_at": timestamp(record.get("invited_at")),
+        "expires_at": timestamp(record.get("expires_at")),
+        "accepted_at": timestamp(record.get("accepted_at")),
+        "rbac_group_ids": to_json(record.get("rbac_group_ids")),
+        "type": record.get("type"),
+        "extra_fields": extra_fields(record, INVITE_FIELDS),
+    }
+
+
+USER_FIELDS = frozenset({"id", "type", "email", "name", "role", "added_at"})
+
+
+def user_row(record: Record) -> Row:
+    return {
+        "id": record["id"],
+        "email": record.get("email"),
+        "name": record.get("name"),
+        "role": record.get("role"),
+        "created_at": timestamp(record.get("added_at")),
+        "type": record.get("type"),
+        "extra_fields": extra_fields(record, USER_FIELDS),
+    }
+
+
+MEMBER_FIELDS = frozenset({"type", "user_id", "workspace_id", "workspace_role"})
+
+
+def member_row(record: Record) -> Row:
+    return {
+        "workspace_id": record["workspace_id"],
+        "user_id": record["user_id"],
+        "role": record.get("workspace_role"),
+        "type": record.get("type"),
+        "extra_fields": extra_fields(record, MEMBER_FIELDS),
+    }
