@@ -77,49 +77,52 @@ def error_for(response: httpx.Response, *, attempts: int) -> errors.ApiError:
     status = response.status_code
     error_type, api_message = _error_body(response)
     ref = _request_ref(response)
-    kwargs = {"status": status, "error_type": error_type, "request_id": _request_id(response)}
     path = response.request.url.path
+
+    def make(cls: type[errors.ApiError], message: str) -> errors.ApiError:
+        return cls(message, status=status, error_type=error_type, request_id=_request_id(response))
+
     if status == 401:
-        return errors.AuthenticationError(
+        return make(
+            errors.AuthenticationError,
             "Admin API key rejected (401): check the key; Admin keys start with "
             "sk-ant-admin and are created in Console > Settings > Admin keys. Pass it as "
             "api_key= in the source URI or set ANTHROPIC_ADMIN_API_KEY.",
-            **kwargs,
         )
     if status == 403:
-        return errors.PermissionDeniedError(
+        return make(
+            errors.PermissionDeniedError,
             f"the key lacks permission for {path} (403): an Admin API key from an organization "
             f"admin is required ({api_message or 'permission denied'}).",
-            **kwargs,
         )
     if status == 400:
-        return errors.InvalidRequestError(
+        return make(
+            errors.InvalidRequestError,
             f"the Admin API refused the request to {path} (400): "
             f"{api_message or 'invalid request'} ({ref})",
-            **kwargs,
         )
     if status == 404:
-        return errors.NotFoundError(
+        return make(
+            errors.NotFoundError,
             f"{path} was not found (404): check base_url in the source URI points at the "
             f"Anthropic API root ({ref})",
-            **kwargs,
         )
     tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
     detail = f": {api_message}" if api_message else ""
     if status == 429:
-        return errors.RateLimitedError(
+        return make(
+            errors.RateLimitedError,
             f"the Admin API kept rate-limiting requests to {path} (429) {tries}; lower "
             f"concurrency= or set requests_per_minute= in the source URI ({ref})",
-            **kwargs,
         )
     if status >= 500:
-        return errors.ServerError(
+        return make(
+            errors.ServerError,
             f"the Admin API failed on {path} (HTTP {status}{detail}) {tries}; try again "
             f"later ({ref})",
-            **kwargs,
         )
-    return errors.ApiError(
-        f"the Admin API answered HTTP {status} on {path}{detail} {tries} ({ref})", **kwargs
+    return make(
+        errors.ApiError, f"the Admin API answered HTTP {status} on {path}{detail} {tries} ({ref})"
     )
 
 

@@ -1,0 +1,1 @@
+"""Loading: from source URI and interval to rows in the destination, through dlt."""

@@ -1,0 +1,173 @@
+"""Translate ingestr-style destination URIs into dlt destinations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+
+import dlt
+from dlt.common.destination import Destination as DltDestination
+
+from anthropic_ingest import secrets
+from anthropic_ingest.errors import UsageError
+
+DEFAULT_DEST_URI = "duckdb:///anthropic.duckdb"
+
+FORMS = {
+    "duckdb": "duckdb:///path/to/file.duckdb",
+    "postgresql": "postgresql://user:password@host:5432/database",
+    "mysql": "mysql://user:password@host:3306/database",
+    "bigquery": "bigquery://project-id?credentials_path=/path/key.json&location=US",
+    "snowflake": "snowflake://user:password@account/database?warehouse=WH&role=ROLE",
+    "parquet": "parquet:///path/to/folder (or csv:///path/to/folder)",
+}
+
+
+@dataclass
+class DestinationConfig:
+    """A parsed destination: the dlt destination, a printable (password-free) name, and more."""
+
+    kind: str
+    destination: DltDestination[Any, Any]
+    display: str
+    dataset: str | None = None
+    loader_file_format: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def supports_merge(self) -> bool:
+        return self.kind not in ("parquet", "csv")
+
+
+def _expected(kind: str | None = None) -> str:
+    if kind and kind in FORMS:
+        return f"expected {FORMS[kind]}"
+    return "expected one of: " + "; ".join(FORMS.values())
+
+
+def _display(parts: Any) -> str:
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def parse_destination_uri(uri: str | None) -> DestinationConfig:
+    """Parse a destination URI into a dlt destination, or fail showing the expected form."""
+    uri = uri or DEFAULT_DEST_URI
+    try:
+        parts = urlsplit(uri)
+        _ = parts.port
+    except ValueError as exc:
+        raise UsageError(f"malformed destination URI ({exc}); {_expected()}") from None
+    if parts.password:
+        secrets.register(unquote(parts.password))
+    scheme = parts.scheme.lower()
+    builders = {
+        "duckdb": _duckdb,
+        "postgresql": _postgres,
+        "postgres": _postgres,
+        "mysql": _mysql,
+        "mysql+pymysql": _mysql,
+        "mariadb": _mysql,
+        "bigquery": _bigquery,
+        "snowflake": _snowflake,
+        "parquet": _files,
+        "csv": _files,
+    }
+    if scheme not in builders:
+        raise UsageError(f"unsupported destination URI scheme '{scheme}://'; {_expected()}")
+    return builders[scheme](parts)
+
+
+def _duckdb(parts: Any) -> DestinationConfig:
+    path = unquote(parts.netloc + parts.path)
+    path = path[1:] if path.startswith("/") else path
+    if not path:
+        raise UsageError(f"duckdb URI has no file path; {_expected('duckdb')}")
+    return DestinationConfig("duckdb", dlt.destinations.duckdb(path), f"duckdb:///{path}")
+
+
+def _require_host_db(parts: Any, kind: str) -> str:
+    database = parts.path.lstrip("/")
+    if not parts.hostname or not database:
+        raise UsageError(f"{kind} URI needs a host and a database; {_expected(kind)}")
+    return database
+
+
+def _postgres(parts: Any) -> DestinationConfig:
+    from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+    _require_host_db(parts, "postgresql")
+    credentials = PostgresCredentials(urlunsplit(("postgresql", *parts[1:])))
+    if credentials.password is None:
+        credentials.password = ""  # trust or peer authentication
+    destination = dlt.destinations.postgres(credentials=credentials)
+    return DestinationConfig("postgresql", destination, _display(parts))
+
+
+def _mysql(parts: Any) -> DestinationConfig:
+    from dlt.destinations.impl.sqlalchemy.configuration import SqlalchemyCredentials
+
+    _require_host_db(parts, "mysql")
+    credentials = SqlalchemyCredentials(urlunsplit(("mysql+pymysql", *parts[1:])))
+    if credentials.password is None:
+        credentials.password = ""
+    destination = dlt.destinations.sqlalchemy(credentials=credentials)
+    return DestinationConfig("mysql", destination, _display(parts))
+
+
+def _bigquery(parts: Any) -> DestinationConfig:
+    project, _, dataset = (parts.hostname or parts.netloc).partition(".")
+    if not project:
+        raise UsageError(f"bigquery URI has no project; {_expected('bigquery')}")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    details: dict[str, Any] = {"project_id": project, "location": query.get("location")}
+    kwargs: dict[str, Any] = {}
+    if query.get("location"):
+        kwargs["location"] = query["location"]
+    path = query.get("credentials_path")
+    if path:
+        details["credentials_path"] = path
+        kwargs["credentials"] = _gcp_credentials(Path(path).expanduser(), project)
+    destination = dlt.destinations.bigquery(**kwargs)
+    display = f"bigquery://{project}" + (f".{dataset}" if dataset else "")
+    return DestinationConfig("bigquery", destination, display, dataset or None, details=details)
+
+
+def _gcp_credentials(path: Path, project: str) -> Any:
+    from dlt.common.configuration.specs import GcpServiceAccountCredentials
+
+    try:
+        info = path.read_text()
+    except OSError as exc:
+        raise UsageError(f"cannot read BigQuery credentials_path {path}: {exc.strerror}") from None
+    credentials = GcpServiceAccountCredentials()
+    credentials.parse_native_representation(info)
+    credentials.project_id = credentials.project_id or project
+    return credentials
+
+
+def _snowflake(parts: Any) -> DestinationConfig:
+    database = _require_host_db(parts, "snowflake")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    details = {"account": parts.hostname, "database": database, **query}
+    destination = dlt.destinations.snowflake(credentials=urlunsplit(parts))
+    return DestinationConfig("snowflake", destination, _display(parts), details=details)
+
+
+def _files(parts: Any) -> DestinationConfig:
+    kind = parts.scheme.lower()
+    path = unquote(parts.netloc + parts.path)
+    path = path[1:] if path.startswith("/") else path
+    if not path:
+        raise UsageError(f"{kind} URI has no folder; {_expected('parquet')}")
+    folder = Path(path).expanduser().resolve()
+    destination = dlt.destinations.filesystem(bucket_url=folder.as_uri())
+    return DestinationConfig(
+        kind, destination, f"{kind}:///{path}", loader_file_format=kind, details={"path": folder}
+    )

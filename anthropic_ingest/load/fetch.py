@@ -1,0 +1,166 @@
+"""Fetch records for a table: the request plan per pagination style, run concurrently.
+
+Each fetcher yields `Batch`es in order: the records of one day, one report chunk, one list
+page or one workspace, plus the cursor values (days or buckets) the batch fully covers, which
+the loader uses to replace exactly those rows in the destination.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from anthropic_ingest import errors
+from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPaginator, paginate
+from anthropic_ingest.load.source_uri import SourceConfig
+from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
+from anthropic_ingest.tables import TableSpec
+from anthropic_ingest.transforms import timestamp
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ORG = "/v1/organizations"
+LIST_PATHS = {
+    "workspaces": f"{ORG}/workspaces",
+    "api_keys": f"{ORG}/api_keys",
+    "invites": f"{ORG}/invites",
+    "users": f"{ORG}/users",
+}
+CLAUDE_CODE_PAGE = 1000
+ID_PAGE = 1000
+COST_GROUP_BY = ("workspace_id", "description")
+
+
+@dataclass
+class Batch:
+    """Records fetched together, and the days/buckets whose rows they completely replace."""
+
+    records: list[dict[str, Any]]
+    covered: list[datetime] = field(default_factory=list)
+    units: int = 1
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    """Like `map`, on a thread pool, keeping order and at most 2×`workers` results in memory."""
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch")
+    pending: deque[Future[R]] = deque()
+    source = iter(items)
+    try:
+        for item in source:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            result = pending.popleft().result()
+            for item in source:
+                pending.append(pool.submit(fn, item))
+                break
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def fetch(
+    spec: TableSpec, client: AdminClient, window: Window | None, config: SourceConfig
+) -> Iterator[Batch]:
+    """Yield every batch of `spec`'s records for `window` (None for current-state tables)."""
+    workers = client.settings.max_concurrency
+    if spec.fetch == "single":
+        yield Batch([client.get(f"{ORG}/me")])
+    elif spec.fetch == "list":
+        for page in paginate(client, LIST_PATHS[spec.name], spec.list_params, _ids()):
+            yield Batch(page["data"])
+    elif spec.fetch == "members":
+        yield from ordered_map(lambda ws: _members(client, ws), _workspace_ids(client), workers)
+    elif window is None:
+        raise ValueError(f"{spec.name} needs a window")
+    elif spec.fetch == "claude_code":
+        yield from ordered_map(lambda day: _claude_code_day(client, day), window.days(), workers)
+    else:
+        params = _report_params(spec, window, config)
+        path = (
+            f"{ORG}/usage_report/messages"
+            if spec.fetch == "messages_report"
+            else f"{ORG}/cost_report"
+        )
+        yield from ordered_map(
+            lambda chunk: _report_chunk(client, path, params, window.width, chunk),
+            window.chunks(),
+            workers,
+        )
+
+
+def _ids() -> IdCursorPaginator:
+    return IdCursorPaginator(limit=ID_PAGE)
+
+
+def _workspace_ids(client: AdminClient) -> Iterator[str]:
+    params = (("include_archived", "true"),)
+    for page in paginate(client, LIST_PATHS["workspaces"], params, _ids()):
+        for workspace in page["data"]:
+            yield workspace["id"]
+
+
+def _members(client: AdminClient, workspace_id: str) -> Batch:
+    path = f"{ORG}/workspaces/{workspace_id}/members"
+    records = [rec for page in paginate(client, path, (), _ids()) for rec in page["data"]]
+    return Batch(records)
+
+
+def _claude_code_day(client: AdminClient, day: date) -> Batch:
+    path = f"{ORG}/usage_report/claude_code"
+    params = (("starting_at", day.isoformat()),)
+    paginator = PageTokenPaginator(limit=CLAUDE_CODE_PAGE)
+    records = [rec for page in paginate(client, path, params, paginator) for rec in page["data"]]
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return Batch(records, [start])
+
+
+def _report_params(spec: TableSpec, window: Window, config: SourceConfig) -> list[tuple[str, str]]:
+    dims = config.group_by if spec.fetch == "messages_report" else COST_GROUP_BY
+    return [("bucket_width", window.width), *(("group_by[]", d) for d in dims)]
+
+
+def _report_chunk(
+    client: AdminClient,
+    path: str,
+    params: list[tuple[str, str]],
+    width: str,
+    chunk: tuple[datetime, datetime],
+) -> Batch:
+    start, end = chunk
+    request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
+    records: list[dict[str, Any]] = []
+    covered: list[datetime] = []
+    for page in paginate(client, path, request, PageTokenPaginator(limit=MAX_BUCKETS[width])):
+        for bucket in page["data"]:
+            starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
+            covered.append(_bucket_start(starting_at))
+            for result in bucket.get("results") or []:
+                result["starting_at"] = starting_at
+                result["ending_at"] = ending_at
+                records.append(result)
+    _check_buckets(path, start, end, width, covered)
+    return Batch(records, covered, units=len(covered))
+
+
+def _bucket_start(value: str) -> datetime:
+    parsed = timestamp(value)
+    assert parsed is not None
+    return parsed
+
+
+def _check_buckets(
+    path: str, start: datetime, end: datetime, width: str, covered: list[datetime]
+) -> None:
+    wanted = int((end - start).total_seconds()) // BUCKET_SECONDS[width]
+    if len(covered) != wanted or len(set(covered)) != len(covered):
+        raise errors.ProtocolError(
+            f"{path} returned {len(covered)} buckets for {rfc3339(start)}..{rfc3339(end)} "
+            f"where {wanted} were expected; refusing to load a partial range"
+        )

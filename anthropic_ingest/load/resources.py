@@ -1,0 +1,150 @@
+"""dlt resources: fetch a table's batches, flatten them to Arrow, and keep the resume point.
+
+Tables that share requests (`claude_code_usage` and its per-model companion) are one resource
+that yields to both tables, so a day is fetched once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from anthropic_ingest import errors
+from anthropic_ingest.client import AdminClient
+from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
+from anthropic_ingest.load.fetch import Batch, fetch
+from anthropic_ingest.load.plan import LoadMode, LoadPlan, TableReport, Target, load_mode
+from anthropic_ingest.load.windows import Window, plan_window, rfc3339
+from anthropic_ingest.transforms import timestamp
+
+STATE_KEY = "covered_through"
+
+
+def group_targets(targets: list[Target]) -> list[list[Target]]:
+    """Group targets that are fetched by the same requests, keeping the user's order."""
+    groups: dict[str, list[Target]] = {}
+    for target in targets:
+        key = "claude_code" if target.spec.fetch == "claude_code" else target.table
+        groups.setdefault(key, []).append(target)
+    return list(groups.values())
+
+
+def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) -> dict[str, Any]:
+    """The dlt hints (write disposition, keys, columns) for one destination table."""
+    if mode == "window":
+        return {
+            "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
+            "merge_key": target.spec.cursor,
+            "columns": {WINDOW_MARKER: {"hard_delete": True}},
+        }
+    if mode == "merge":
+        key = primary_key or target.spec.key
+        unknown = [k for k in key if k not in target.spec.column_names]
+        if unknown:
+            raise errors.UsageError(
+                f"--primary-key {', '.join(unknown)} is not a column of {target.spec.name}; "
+                f"columns: {', '.join(target.spec.column_names)}"
+            )
+        return {
+            "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
+            "primary_key": list(key),
+        }
+    return {"write_disposition": mode}
+
+
+class GroupLoader:
+    """Builds the dlt resource for one group of targets and records what it loaded."""
+
+    def __init__(self, group: list[Target], plan: LoadPlan, client: AdminClient) -> None:
+        self.group = group
+        self.plan = plan
+        self.client = client
+        self.lead = group[0]
+        self.modes = {t.table: load_mode(t.spec, plan) for t in group}
+        self.reports = {
+            t.table: TableReport(t.table, t.spec.name, self.modes[t.table]) for t in group
+        }
+
+    def resource(self) -> DltResource:
+        lead_hints = table_hints(self.lead, self.modes[self.lead.table], self.plan.primary_key)
+        return dlt.resource(
+            self._generate,
+            name=self.lead.table,
+            table_name=self.lead.table,
+            parallelized=True,
+            **lead_hints,
+        )
+
+    def _generate(self) -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        window = self._window(state)
+        if self.lead.spec.mode == "window" and window is None:
+            for report in self.reports.values():
+                report.skipped = "no complete day or bucket in the requested interval"
+            return
+        self._start(window)
+        for batch in fetch(self.lead.spec, self.client, window, self.plan.source):
+            yield from self._batch_items(batch)
+            rows = len(batch.records)
+            self.plan.progress.advance(self.lead.table, batch.units, rows)
+        for report in self.reports.values():
+            self.plan.progress.table_finished(report.table, report.rows)
+        if window is not None and window.advances_state:
+            state[STATE_KEY] = rfc3339(window.end)
+
+    def _window(self, state: dict[str, Any]) -> Window | None:
+        spec = self.lead.spec
+        if spec.mode != "window":
+            return None
+        width = self.plan.source.bucket_width if spec.fetch == "messages_report" else "1d"
+        resume = self.modes[self.lead.table] != "replace" and not self.plan.full_refresh
+        return plan_window(
+            self.plan.interval,
+            width=width,
+            now=self.plan.now or datetime.now(UTC),
+            resume_from=timestamp(state.get(STATE_KEY)) if resume else None,
+            lookback_days=self.plan.source.lookback_days,
+            include_partial=spec.fetch == "claude_code",
+        )
+
+    def _start(self, window: Window | None) -> None:
+        total, unit = None, "pages"
+        if window is not None:
+            total = len(window.days()) if self.lead.spec.fetch == "claude_code" else window.buckets
+            unit = "days" if self.lead.spec.fetch == "claude_code" else "buckets"
+            for report in self.reports.values():
+                report.window_start, report.window_end = window.start, window.end
+        self.plan.progress.table_started(self.lead.table, total, unit)
+
+    def _batch_items(self, batch: Batch) -> Iterator[Any]:
+        for target in self.group:
+            rows = _rows(target, batch.records)
+            self.reports[target.table].rows += len(rows)
+            markers = batch.covered if self.modes[target.table] == "window" else None
+            if not rows and not markers:
+                continue
+            table = to_arrow(target.spec, rows, markers)
+            if target is self.lead:
+                yield table
+            else:
+                hints = table_hints(target, self.modes[target.table], self.plan.primary_key)
+                yield dlt.mark.with_hints(
+                    table,
+                    dlt.mark.make_hints(table_name=target.table, **hints),
+                    create_table_variant=True,
+                )
+
+
+def _rows(target: Target, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    to_rows = target.spec.to_rows
+    try:
+        return [row for record in records for row in to_rows(record)]
+    except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError) as exc:
+        raise errors.ProtocolError(
+            f"a {target.spec.name} record from the Admin API lacks or mistypes a field the "
+            f"table needs ({type(exc).__name__}: {exc}); nothing was loaded"
+        ) from None

@@ -1,0 +1,87 @@
+"""Run a load: one Admin API client, one dlt pipeline, every requested table, one summary.
+
+Each run works in a fresh temporary dlt directory, so the resume points always come from the
+destination itself (dlt restores them from completed loads only): a run on another machine
+resumes where the last one stopped, and a crashed run never leaves them ahead of the data.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from typing import Any
+
+import dlt
+from dlt.common.exceptions import DltException
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from anthropic_ingest import errors, secrets
+from anthropic_ingest.client import AdminClient
+from anthropic_ingest.load.plan import LoadPlan, LoadReport
+from anthropic_ingest.load.resources import GroupLoader, group_targets
+
+
+def pipeline_name(dataset: str) -> str:
+    """The dlt pipeline name: one per dataset, so `ingest` and `sync` share resume points."""
+    return "anthropic_ingest_" + re.sub(r"[^a-zA-Z0-9_]", "_", dataset)
+
+
+def run_load(plan: LoadPlan) -> LoadReport:
+    """Fetch every target of `plan` and load it; raise an IngestError on any failure."""
+    started = time.monotonic()
+    for warning in plan.source.warnings:
+        plan.progress.note(f"warning: {warning}")
+    with (
+        AdminClient(plan.source.client) as client,
+        tempfile.TemporaryDirectory(prefix="anthropic-ingest-") as workdir,
+    ):
+        loaders = [GroupLoader(group, plan, client) for group in group_targets(plan.targets)]
+        pipeline = dlt.pipeline(
+            pipeline_name=pipeline_name(plan.dataset),
+            destination=plan.destination.destination,
+            dataset_name=plan.dataset,
+            pipelines_dir=workdir,
+        )
+        options: dict[str, Any] = {"loader_file_format": plan.destination.loader_file_format}
+        if plan.full_refresh:
+            options["refresh"] = "drop_resources"
+        try:
+            pipeline.run([loader.resource() for loader in loaders], **options)
+        except (PipelineStepFailed, DltException) as exc:
+            raise translate_failure(exc, plan) from None
+        stats = client.stats
+    return LoadReport(
+        destination=plan.destination.display,
+        dataset=plan.dataset,
+        tables=[report for loader in loaders for report in loader.reports.values()],
+        requests=stats.requests,
+        retries=stats.retries,
+        rate_limited=stats.rate_limited,
+        seconds=time.monotonic() - started,
+    )
+
+
+def translate_failure(exc: BaseException, plan: LoadPlan) -> errors.IngestError:
+    """Find the user-facing cause of a dlt failure: our own error, or the destination's."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    deepest: BaseException = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, errors.IngestError):
+            return cause
+        deepest = cause
+        cause = cause.__cause__ or cause.__context__
+    step = getattr(exc, "step", None)
+    where = f" during the {step} step" if step else ""
+    detail = secrets.redact(_first_line(deepest))
+    return errors.DestinationError(
+        f"loading into {plan.destination.display} failed{where}: {detail}; the tables were "
+        "left as they were before this run's failed step"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

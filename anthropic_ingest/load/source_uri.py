@@ -1,0 +1,154 @@
+"""Parse `anthropic://?api_key=...&option=...` into client settings and source options."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from anthropic_ingest import secrets
+from anthropic_ingest.client import ClientSettings
+from anthropic_ingest.errors import UsageError
+
+ENV_KEY = "ANTHROPIC_ADMIN_API_KEY"
+EXPECTED = "anthropic://?api_key=sk-ant-admin...[&base_url=...&lookback_days=3]"
+BUCKET_WIDTHS = ("1d", "1h", "1m")
+USAGE_GROUP_BY = (
+    "api_key_id",
+    "workspace_id",
+    "model",
+    "service_tier",
+    "context_window",
+    "inference_geo",
+    "account_id",
+    "service_account_id",
+)
+
+OPTION_HELP: dict[str, str] = {
+    "api_key": f"the Admin API key (default: ${ENV_KEY})",
+    "api_key_file": "read the Admin API key from this file instead",
+    "base_url": "API root, e.g. http://127.0.0.1:8765 for the emulator",
+    "bucket_width": "usage_report bucket: 1d (default), 1h or 1m",
+    "group_by": "usage_report dimensions, comma-separated (default: all)",
+    "lookback_days": "days re-read before the last loaded point on incremental runs (3)",
+    "concurrency": "requests in flight to start with (4)",
+    "max_concurrency": "most requests in flight (16)",
+    "requests_per_minute": "your organization's Admin API limit, to never hit 429",
+    "timeout": "seconds to wait for one answer (60)",
+    "max_retries": "retries of one request (6)",
+    "retry_budget_seconds": "most seconds spent retrying one request (300)",
+}
+
+
+@dataclass
+class SourceConfig:
+    """Everything the source URI says: how to reach the API and how to shape the tables."""
+
+    client: ClientSettings
+    bucket_width: str = "1d"
+    group_by: tuple[str, ...] = USAGE_GROUP_BY
+    lookback_days: int = 3
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_source_uri(uri: str | None) -> SourceConfig:
+    """Parse and validate a source URI; the key comes from it, a file, or the environment."""
+    if not uri:
+        raise UsageError(f"no --source-uri given: expected {EXPECTED}")
+    parts = urlsplit(uri)
+    if parts.scheme != "anthropic":
+        raise UsageError(f"the source URI must start with anthropic://, e.g. {EXPECTED}")
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    for secret_name in ("api_key",):
+        secrets.register(options.get(secret_name))
+    unknown = sorted(set(options) - set(OPTION_HELP))
+    if unknown:
+        raise UsageError(
+            f"unknown source URI option(s) {', '.join(unknown)}; known: {', '.join(OPTION_HELP)}"
+        )
+    key = _api_key(options)
+    config = SourceConfig(client=ClientSettings(api_key=key))
+    _apply_client_options(config.client, options)
+    _apply_table_options(config, options)
+    if not key.startswith("sk-ant-admin"):
+        config.warnings.append(
+            "the API key does not start with sk-ant-admin; the Admin API usually needs an "
+            "Admin key (trying anyway)"
+        )
+    return config
+
+
+def _api_key(options: dict[str, str]) -> str:
+    key = options.get("api_key")
+    if not key and options.get("api_key_file"):
+        path = Path(options["api_key_file"]).expanduser()
+        try:
+            key = path.read_text().strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read api_key_file {path}: {exc.strerror}") from None
+    if not key:
+        key = os.environ.get(ENV_KEY, "").strip()
+    if not key:
+        raise UsageError(
+            f"no Admin API key: add api_key=... to the source URI, set {ENV_KEY}, or point "
+            "api_key_file= at a file holding it"
+        )
+    secrets.register(key)
+    return key
+
+
+def _number(options: dict[str, str], name: str, kind: type, minimum: float) -> float | None:
+    if name not in options:
+        return None
+    raw = options[name]
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise UsageError(
+            f"source URI option {name}={raw!r} is not a {kind.__name__}: {OPTION_HELP[name]}"
+        ) from None
+    if value < minimum:
+        raise UsageError(f"source URI option {name}={raw} must be at least {minimum}")
+    return float(value)
+
+
+def _apply_client_options(client: ClientSettings, options: dict[str, str]) -> None:
+    if options.get("base_url"):
+        base = options["base_url"]
+        if urlsplit(base).scheme not in ("http", "https"):
+            raise UsageError(f"base_url={base!r} must be an http(s) URL")
+        client.base_url = base.rstrip("/")
+    for name, kind, minimum in (
+        ("concurrency", int, 1),
+        ("max_concurrency", int, 1),
+        ("max_retries", int, 0),
+    ):
+        value = _number(options, name, kind, minimum)
+        if value is not None:
+            setattr(client, name, int(value))
+    for name in ("requests_per_minute", "timeout", "retry_budget_seconds"):
+        value = _number(options, name, float, 0.001)
+        if value is not None:
+            setattr(client, name, value)
+    client.max_concurrency = max(client.max_concurrency, client.concurrency)
+
+
+def _apply_table_options(config: SourceConfig, options: dict[str, str]) -> None:
+    width = options.get("bucket_width")
+    if width is not None:
+        if width not in BUCKET_WIDTHS:
+            raise UsageError(f"bucket_width={width!r}: use one of {', '.join(BUCKET_WIDTHS)}")
+        config.bucket_width = width
+    if "group_by" in options:
+        dims = tuple(d.strip() for d in options["group_by"].split(",") if d.strip())
+        bad = [d for d in dims if d not in USAGE_GROUP_BY]
+        if bad or not dims:
+            raise UsageError(
+                f"group_by={options['group_by']!r}: use comma-separated dimensions from "
+                f"{', '.join(USAGE_GROUP_BY)}"
+            )
+        config.group_by = dims
+    lookback = _number(options, "lookback_days", int, 0)
+    if lookback is not None:
+        config.lookback_days = int(lookback)

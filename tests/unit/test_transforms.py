@@ -1,0 +1,153 @@
+"""Record transforms, on the official example responses in ../shared/api-examples."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from anthropic_ingest import errors
+from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
+from anthropic_ingest.tables import TABLES
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "api-examples"
+# Which example file feeds which table, and how to get records out of a response.
+SOURCES = {
+    "claude_code_usage": ("usage_report_claude_code.json", "records"),
+    "claude_code_usage_by_model": ("usage_report_claude_code.json", "records"),
+    "usage_report": ("usage_report_messages.json", "buckets"),
+    "cost_report": ("cost_report.json", "buckets"),
+    "organization": ("organizations_me.json", "single"),
+    "workspaces": ("workspaces_list.json", "records"),
+    "api_keys": ("api_keys_list.json", "records"),
+    "invites": ("invites_list.json", "records"),
+    "users": ("users_list.json", "records"),
+    "workspace_members": ("workspace_members_list.json", "records"),
+}
+
+
+def example_records(table: str) -> list[dict]:
+    name, shape = SOURCES[table]
+    doc = json.loads((EXAMPLES / name).read_text(), parse_float=Decimal)
+    records: list[dict] = []
+    for example in doc["examples"]:
+        body = example["response"]
+        if shape == "single":
+            records.append(body)
+        elif shape == "records":
+            records.extend(body["data"])
+        else:
+            for bucket in body["data"]:
+                for result in bucket["results"]:
+                    records.append(
+                        {**result, "starting_at": bucket["starting_at"], "ending_at": bucket["ending_at"]}
+                    )
+    return records
+
+
+def test_every_table_has_an_example_source() -> None:
+    assert set(SOURCES) == set(TABLES)
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_examples_flatten_to_declared_columns_and_arrow(table: str) -> None:
+    spec = TABLES[table]
+    records = example_records(table)
+    assert records, f"no example records for {table}"
+    rows = [row for record in records for row in spec.to_rows(record)]
+    assert rows
+    for row in rows:
+        assert list(row) == spec.column_names
+    arrow = to_arrow(spec, rows)
+    assert arrow.num_rows == len(rows)
+    assert arrow.schema.names == spec.column_names
+
+
+def test_claude_code_totals_and_tools() -> None:
+    record = example_records("claude_code_usage")[0]
+    row = TABLES["claude_code_usage"].to_rows(record)[0]
+    assert row["date"] == datetime(2025, 8, 8, tzinfo=UTC)
+    assert row["actor_id"] == "user@emaildomain.com"
+    assert row["total_input_tokens"] == 45230 + 23100
+    assert row["total_cache_creation_tokens"] == 2340 + 890
+    assert row["total_estimated_cost_cents"] == Decimal(228)
+    assert row["models_used"] == "claude-opus-4-8,claude-sonnet-5"
+    assert row["is_remote"] is False
+    assert row["notebook_edit_tool_accepted"] == 5
+
+
+def test_absent_tools_are_zero_and_unknown_tools_kept() -> None:
+    record = example_records("claude_code_usage")[0]
+    record = {**record, "tool_actions": {"edit_tool": {"accepted": 1, "rejected": 2}, "new_tool": {"accepted": 3, "rejected": 0}}}
+    row = TABLES["claude_code_usage"].to_rows(record)[0]
+    assert row["write_tool_accepted"] == 0
+    assert row["multi_edit_tool_rejected"] == 0
+    assert json.loads(row["other_tool_actions"]) == {"new_tool": {"accepted": 3, "rejected": 0}}
+
+
+def test_api_actor_uses_key_name_and_fractional_cost_stays_exact() -> None:
+    record = example_records("claude_code_usage")[0]
+    breakdown = [{**record["model_breakdown"][0], "estimated_cost": {"currency": "USD", "amount": Decimal("186.125")}}]
+    record = {**record, "actor": {"type": "api_actor", "api_key_name": "ci-key"}, "model_breakdown": breakdown}
+    row = TABLES["claude_code_usage"].to_rows(record)[0]
+    assert (row["actor_type"], row["actor_id"]) == ("api_actor", "ci-key")
+    assert row["total_estimated_cost_cents"] == Decimal("186.125")
+    by_model = TABLES["claude_code_usage_by_model"].to_rows(record)
+    assert [r["estimated_cost_cents"] for r in by_model] == [Decimal("186.125")]
+
+
+def test_cost_amount_is_exact_cents_and_dollars() -> None:
+    row = TABLES["cost_report"].to_rows(example_records("cost_report")[0])[0]
+    assert row["amount_cents"] == Decimal("123.78912")
+    assert row["amount_usd"] == Decimal("1.2378912")
+    arrow = to_arrow(TABLES["cost_report"], [row])
+    assert arrow.column("amount_cents").to_pylist() == [Decimal("123.789120000000")]
+    assert str(arrow.schema.field("amount_usd").type) == "decimal128(38, 14)"
+
+
+def test_too_many_fraction_digits_is_refused_not_rounded() -> None:
+    row = TABLES["cost_report"].to_rows({**example_records("cost_report")[0], "amount": "1.0000000000001"})[0]
+    with pytest.raises(errors.ProtocolError, match="amount_cents"):
+        to_arrow(TABLES["cost_report"], [row])
+
+
+def test_usage_maps_seed_names() -> None:
+    row = TABLES["usage_report"].to_rows(example_records("usage_report")[0])[0]
+    assert row["input_tokens"] == 1500
+    assert row["input_cached_tokens"] == 200
+    assert row["cache_creation_ephemeral_1h_input_tokens"] == 1000
+    assert row["server_tool_search_count"] == 10
+    assert row["bucket"] == datetime(2025, 8, 1, tzinfo=UTC)
+    assert row["account_id"] == "user_01WCz1FkmYMm4gnmykNKUu3Q"
+
+
+def test_api_key_creator_only_when_user() -> None:
+    record = example_records("api_keys")[0]
+    row = TABLES["api_keys"].to_rows(record)[0]
+    assert row["created_by_user_id"] == "user_01WCz1FkmYMm4gnmykNKUu3Q"
+    service = {**record, "created_by": {"id": "svac_01", "type": "service_account"}}
+    row = TABLES["api_keys"].to_rows(service)[0]
+    assert row["created_by_user_id"] is None
+    assert row["created_by_id"] == "svac_01"
+    assert TABLES["api_keys"].to_rows({**record, "created_by": None})[0]["created_by_type"] is None
+
+
+def test_unknown_fields_are_kept_as_json() -> None:
+    record = {**example_records("users")[0], "last_seen_region": "eu"}
+    row = TABLES["users"].to_rows(record)[0]
+    assert json.loads(row["extra_fields"]) == {"last_seen_region": "eu"}
+
+
+def test_window_markers_carry_only_the_cursor() -> None:
+    spec = TABLES["cost_report"]
+    row = spec.to_rows(example_records("cost_report")[0])[0]
+    day = datetime(2025, 8, 2, tzinfo=UTC)
+    table = to_arrow(spec, [row], markers=[day])
+    assert table.column(WINDOW_MARKER).to_pylist() == [False, True]
+    assert table.column("bucket").to_pylist()[1] == day
+    assert table.column("amount_cents").to_pylist()[1] is None
+    assert table.schema.field("bucket").type == pa.timestamp("us", tz="UTC")
