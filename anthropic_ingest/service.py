@@ -67,6 +67,7 @@ def ingest(
     primary_key: Sequence[str] = (),
     full_refresh: bool = False,
     progress: ProgressSink | None = None,
+    now: datetime | None = None,
 ) -> LoadReport:
     """Load one Admin API table into one destination table (ingestr's `ingest`)."""
     if not source_table:
@@ -78,7 +79,8 @@ def ingest(
             f"{spec.cursor or 'nothing (it is loaded whole)'}"
         )
     dataset, table = split_dest_table(dest_table, spec.name)
-    plan = _plan(source_uri, dest_uri, dataset, [Target(spec, table)], interval_start, interval_end)
+    targets = [Target(spec, table)]
+    plan = _plan(source_uri, dest_uri, dataset, targets, interval_start, interval_end, now)
     plan.strategy = _strategy(incremental_strategy)
     plan.primary_key = tuple(primary_key)
     plan.full_refresh = full_refresh
@@ -96,13 +98,14 @@ def sync(
     interval_end: str | None = None,
     full_refresh: bool = False,
     progress: ProgressSink | None = None,
+    now: datetime | None = None,
 ) -> LoadReport:
     """Load every table (or the named ones) into one dataset, each under its own name."""
-    names = list(tables) if tables else list(TABLES)
+    names = [n.strip() for n in tables if n.strip()] if tables else list(TABLES)
     targets = [Target(get_table(name), name) for name in dict.fromkeys(names)]
     if dataset is not None:
         _identifier(dataset, "--dataset")
-    plan = _plan(source_uri, dest_uri, dataset, targets, interval_start, interval_end)
+    plan = _plan(source_uri, dest_uri, dataset, targets, interval_start, interval_end, now)
     plan.full_refresh = full_refresh
     plan.progress = progress or NullProgress()
     return run_load(plan)
@@ -115,10 +118,12 @@ def _plan(
     targets: list[Target],
     interval_start: str | None,
     interval_end: str | None,
+    now: datetime | None,
 ) -> LoadPlan:
+    """`now` pins the current time (reproducible runs and tests); default: the clock."""
     source = parse_source_uri(source_uri)
     destination = parse_destination_uri(dest_uri)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     interval = parse_interval(interval_start, interval_end, now=now)
     return LoadPlan(
         source=source,

@@ -407,7 +407,7 @@ API_KEYS = TableSpec(
 
 INVITES = TableSpec(
     name="invites",
-    description="Organization invites in every status (pending, accepted, expired, deleted).",
+    description="Organization invites: pending, accepted and expired (the API does not list deleted ones).",
     endpoint="GET /v1/organizations/invites",
     fetch="list",
     key=("id",),

@@ -16,7 +16,11 @@ WINDOW_MARKER = "_window_marker"
 
 
 def arrow_schema(spec: TableSpec, *, windowed: bool) -> pa.Schema:
-    fields = [pa.field(c.name, c.arrow_type) for c in spec.columns]
+    # dlt makes a merge key NOT NULL; saying so here keeps both schemas in agreement.
+    fields = [
+        pa.field(c.name, c.arrow_type, nullable=not (windowed and c.name == spec.cursor))
+        for c in spec.columns
+    ]
     if windowed:
         fields.append(pa.field(WINDOW_MARKER, pa.bool_()))
     return pa.schema(fields)

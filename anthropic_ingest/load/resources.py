@@ -71,8 +71,12 @@ class GroupLoader:
 
     def resource(self) -> DltResource:
         lead_hints = table_hints(self.lead, self.modes[self.lead.table], self.plan.primary_key)
+
+        def generate() -> Iterator[Any]:
+            yield from self._generate()
+
         return dlt.resource(
-            self._generate,
+            generate,
             name=self.lead.table,
             table_name=self.lead.table,
             parallelized=True,

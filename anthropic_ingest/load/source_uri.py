@@ -38,6 +38,7 @@ OPTION_HELP: dict[str, str] = {
     "timeout": "seconds to wait for one answer (60)",
     "max_retries": "retries of one request (6)",
     "retry_budget_seconds": "most seconds spent retrying one request (300)",
+    "retry_backoff_seconds": "wait before the first retry; doubles each time, jittered (0.5)",
 }
 
 
@@ -127,10 +128,15 @@ def _apply_client_options(client: ClientSettings, options: dict[str, str]) -> No
         value = _number(options, name, kind, minimum)
         if value is not None:
             setattr(client, name, int(value))
-    for name in ("requests_per_minute", "timeout", "retry_budget_seconds"):
+    for name, attribute in (
+        ("requests_per_minute", "requests_per_minute"),
+        ("timeout", "timeout"),
+        ("retry_budget_seconds", "retry_budget_seconds"),
+        ("retry_backoff_seconds", "backoff_base"),
+    ):
         value = _number(options, name, float, 0.001)
         if value is not None:
-            setattr(client, name, value)
+            setattr(client, attribute, value)
     client.max_concurrency = max(client.max_concurrency, client.concurrency)
 
 

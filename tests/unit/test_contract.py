@@ -47,7 +47,11 @@ NOT_PROVIDED = {
     "invites": {"workspace_ids", "created_by_user_id"},
     "workspace_members": {"added_at"},
 }
-MONEY = {("claude_code_usage", "total_estimated_cost_cents"), ("cost_report", "amount_cents"), ("cost_report", "amount_usd")}
+MONEY = {
+    ("claude_code_usage", "total_estimated_cost_cents"),
+    ("cost_report", "amount_cents"),
+    ("cost_report", "amount_usd"),
+}
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACT_COLUMNS))

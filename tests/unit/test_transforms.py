@@ -44,7 +44,11 @@ def example_records(table: str) -> list[dict]:
             for bucket in body["data"]:
                 for result in bucket["results"]:
                     records.append(
-                        {**result, "starting_at": bucket["starting_at"], "ending_at": bucket["ending_at"]}
+                        {
+                            **result,
+                            "starting_at": bucket["starting_at"],
+                            "ending_at": bucket["ending_at"],
+                        }
                     )
     return records
 
@@ -82,7 +86,13 @@ def test_claude_code_totals_and_tools() -> None:
 
 def test_absent_tools_are_zero_and_unknown_tools_kept() -> None:
     record = example_records("claude_code_usage")[0]
-    record = {**record, "tool_actions": {"edit_tool": {"accepted": 1, "rejected": 2}, "new_tool": {"accepted": 3, "rejected": 0}}}
+    record = {
+        **record,
+        "tool_actions": {
+            "edit_tool": {"accepted": 1, "rejected": 2},
+            "new_tool": {"accepted": 3, "rejected": 0},
+        },
+    }
     row = TABLES["claude_code_usage"].to_rows(record)[0]
     assert row["write_tool_accepted"] == 0
     assert row["multi_edit_tool_rejected"] == 0
@@ -91,8 +101,17 @@ def test_absent_tools_are_zero_and_unknown_tools_kept() -> None:
 
 def test_api_actor_uses_key_name_and_fractional_cost_stays_exact() -> None:
     record = example_records("claude_code_usage")[0]
-    breakdown = [{**record["model_breakdown"][0], "estimated_cost": {"currency": "USD", "amount": Decimal("186.125")}}]
-    record = {**record, "actor": {"type": "api_actor", "api_key_name": "ci-key"}, "model_breakdown": breakdown}
+    breakdown = [
+        {
+            **record["model_breakdown"][0],
+            "estimated_cost": {"currency": "USD", "amount": Decimal("186.125")},
+        }
+    ]
+    record = {
+        **record,
+        "actor": {"type": "api_actor", "api_key_name": "ci-key"},
+        "model_breakdown": breakdown,
+    }
     row = TABLES["claude_code_usage"].to_rows(record)[0]
     assert (row["actor_type"], row["actor_id"]) == ("api_actor", "ci-key")
     assert row["total_estimated_cost_cents"] == Decimal("186.125")
@@ -110,7 +129,9 @@ def test_cost_amount_is_exact_cents_and_dollars() -> None:
 
 
 def test_too_many_fraction_digits_is_refused_not_rounded() -> None:
-    row = TABLES["cost_report"].to_rows({**example_records("cost_report")[0], "amount": "1.0000000000001"})[0]
+    row = TABLES["cost_report"].to_rows(
+        {**example_records("cost_report")[0], "amount": "1.0000000000001"}
+    )[0]
     with pytest.raises(errors.ProtocolError, match="amount_cents"):
         to_arrow(TABLES["cost_report"], [row])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,11 @@ def test_source_uri_options() -> None:
     )
     assert config.client.api_key == KEY
     assert config.client.base_url == "http://127.0.0.1:9"
-    assert (config.bucket_width, config.group_by, config.lookback_days) == ("1h", ("model", "workspace_id"), 7)
+    assert (config.bucket_width, config.group_by, config.lookback_days) == (
+        "1h",
+        ("model", "workspace_id"),
+        7,
+    )
     assert config.client.concurrency == 2 and config.client.requests_per_minute == 90
     assert config.warnings == []
     assert KEY not in secrets.redact(f"error with {KEY}")
@@ -82,14 +87,24 @@ def test_bigquery_and_snowflake_translation(tmp_path: Path) -> None:
     seed_form = parse_destination_uri("bigquery://project-id.dataset")
     assert seed_form.dataset == "dataset" and seed_form.details["project_id"] == "project-id"
     creds = tmp_path / "key.json"
-    creds.write_text(
-        '{"type": "service_account", "project_id": "proj", "private_key": "-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\\n", "client_email": "a@proj.iam.gserviceaccount.com"}'
-    )
+    pem = "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n"
+    info = {
+        "type": "service_account",
+        "project_id": "proj",
+        "private_key": pem,
+        "client_email": "a@proj.iam.gserviceaccount.com",
+    }
+    creds.write_text(json.dumps(info))
     bq = parse_destination_uri(f"bigquery://proj?credentials_path={creds}&location=EU")
     assert bq.details == {"project_id": "proj", "location": "EU", "credentials_path": str(creds)}
     assert bq.dataset is None
     snow = parse_destination_uri("snowflake://me:pw@acct-1/analytics?warehouse=WH&role=R")
-    assert snow.details == {"account": "acct-1", "database": "analytics", "warehouse": "WH", "role": "R"}
+    assert snow.details == {
+        "account": "acct-1",
+        "database": "analytics",
+        "warehouse": "WH",
+        "role": "R",
+    }
     assert "pw" not in snow.display
 
 
@@ -97,7 +112,10 @@ def test_bigquery_and_snowflake_translation(tmp_path: Path) -> None:
     ("uri", "message"),
     [
         ("oracle://x", "unsupported destination URI scheme 'oracle://'; expected one of"),
-        ("postgresql://localhost", "postgresql URI needs a host and a database; expected postgresql://user:password@host:5432/database"),
+        (
+            "postgresql://localhost",
+            "postgresql URI needs a host and a database; expected postgresql://user:password@host:5432/database",
+        ),
         ("duckdb://", "duckdb URI has no file path"),
         ("postgresql://u@h:notaport/db", "malformed destination URI"),
         ("bigquery://?location=EU", "bigquery URI has no project"),

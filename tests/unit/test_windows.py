@@ -41,8 +41,12 @@ def test_bad_intervals_say_why(start: str, end: str | None, message: str) -> Non
         parse_interval(start, end, now=NOW)
 
 
-def plan(interval: Interval, *, width: str = "1d", resume: datetime | None = None, partial: bool = False):
-    return plan_window(interval, width=width, now=NOW, resume_from=resume, lookback_days=3, include_partial=partial)
+def plan(
+    interval: Interval, *, width: str = "1d", resume: datetime | None = None, partial: bool = False
+):
+    return plan_window(
+        interval, width=width, now=NOW, resume_from=resume, lookback_days=3, include_partial=partial
+    )
 
 
 def test_first_run_starts_at_default_and_claude_code_includes_today() -> None:
@@ -63,14 +67,24 @@ def test_reports_stop_at_the_last_complete_bucket() -> None:
 def test_resume_rereads_the_lookback() -> None:
     window = plan(Interval(), resume=d(2025, 3, 9), partial=True)
     assert window is not None
-    assert window.days() == [date(2025, 3, 6), date(2025, 3, 7), date(2025, 3, 8), date(2025, 3, 9), date(2025, 3, 10)]
+    assert window.days() == [
+        date(2025, 3, 6),
+        date(2025, 3, 7),
+        date(2025, 3, 8),
+        date(2025, 3, 9),
+        date(2025, 3, 10),
+    ]
 
 
 def test_explicit_interval_ignores_state_and_does_not_move_it() -> None:
     interval = parse_interval("2025-01-01", "2025-01-31", now=NOW)
     window = plan(interval, resume=d(2025, 3, 1))
     assert window is not None
-    assert (window.start, window.end, window.advances_state) == (d(2025, 1, 1), d(2025, 2, 1), False)
+    assert (window.start, window.end, window.advances_state) == (
+        d(2025, 1, 1),
+        d(2025, 2, 1),
+        False,
+    )
     assert window.buckets == 31
     assert [c for c in window.chunks()] == [(d(2025, 1, 1), d(2025, 2, 1))]
 
