@@ -1,0 +1,87 @@
+"""`anthropic-ingest emulator`: serve the local Admin API emulator until Ctrl-C."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from anthropic_ingest.emulator.config import (
+    DEFAULT_ADMIN_KEY,
+    DEFAULT_SEED,
+    DEFAULT_USERS,
+    EmulatorConfig,
+)
+from anthropic_ingest.emulator.runner import Emulator, serve
+
+HELP = """Serve a local, deterministic fake of the Anthropic Admin API (read endpoints).
+
+Prints the base URL and the admin key to use, then serves until Ctrl-C. Data is generated
+from --seed; report data exists for --start-date..--end-date (default: the 90 days ending
+today, UTC). Control routes for fault injection live under /_emulator (see docs/emulator.md).
+
+Example:
+
+\b
+  anthropic-ingest emulator --port 8765 --seed 7 --users 200 --start-date 2025-01-01
+"""
+
+
+def _banner(emulator: Emulator) -> None:
+    config = emulator.config
+    start, end = config.data_range()
+    org = emulator.org.organization
+    print(f"Anthropic Admin API emulator: {org['name']} (id {org['id']})")
+    print(f"  seed {config.seed}, {config.users} users, report data {start} .. {end}")
+    print(f"base URL:  {emulator.base_url}")
+    print(f"admin key: {emulator.admin_key}")
+    print(
+        f'example:   curl -H "x-api-key: {emulator.admin_key}" '
+        f'-H "anthropic-version: 2023-06-01" {emulator.base_url}/v1/organizations/me'
+    )
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def emulator(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8765, "--port", help="TCP port; 0 picks a free one."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the synthetic org."),
+    users: int = typer.Option(DEFAULT_USERS, "--users", help="Number of users (1-100000)."),
+    start_date: datetime | None = typer.Option(
+        None, "--start-date", formats=["%Y-%m-%d"], help="First day with report data."
+    ),
+    end_date: datetime | None = typer.Option(
+        None, "--end-date", formats=["%Y-%m-%d"], help="Last day with report data."
+    ),
+    latency_ms: int = typer.Option(0, "--latency-ms", help="Delay added to every /v1 answer."),
+    rate_limit_rpm: int | None = typer.Option(
+        None, "--rate-limit-rpm", help="Requests per minute before 429s (default: no limit)."
+    ),
+    fault_rate: float = typer.Option(
+        0.0, "--fault-rate", help="Share of /v1 requests answered with a random 500 or 529."
+    ),
+    admin_key: str = typer.Option(
+        DEFAULT_ADMIN_KEY, "--admin-key", help="The Admin API key the emulator accepts."
+    ),
+) -> None:
+    try:
+        config = EmulatorConfig(
+            seed=seed,
+            users=users,
+            start_date=start_date.date() if start_date else None,
+            end_date=end_date.date() if end_date else None,
+            latency_ms=latency_ms,
+            rate_limit_rpm=rate_limit_rpm,
+            fault_rate=fault_rate,
+            admin_key=admin_key,
+            host=host,
+            port=port,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    serve(config, ready=_banner)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `emulator` command to the CLI."""
+    app.command("emulator", help=HELP)(emulator)

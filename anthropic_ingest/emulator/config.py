@@ -1,0 +1,61 @@
+"""How an emulator instance is set up: the synthetic org, the served range and the knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from anthropic_ingest.emulator.timeutil import utc_today
+
+# Distinctive on purpose: tests grep every output of the tool for it to prove it never leaks.
+DEFAULT_ADMIN_KEY = "sk-ant-admin01-emulator-Xq7vR2mLp9KdT4wZs8NcYb3HfJ6gUe1AoPiVtQ5r"
+DEFAULT_SEED = 42
+DEFAULT_USERS = 25
+DEFAULT_DAYS = 90
+MAX_USERS = 100_000
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """Settings of one emulator instance.
+
+    `start_date`/`end_date` bound the days that have report data (inclusive); days outside are
+    served as empty. They default to the 90 days ending today (UTC).
+    """
+
+    seed: int = DEFAULT_SEED
+    users: int = DEFAULT_USERS
+    start_date: date | None = None
+    end_date: date | None = None
+    latency_ms: int = 0
+    rate_limit_rpm: int | None = None
+    fault_rate: float = 0.0
+    admin_key: str = DEFAULT_ADMIN_KEY
+    host: str = "127.0.0.1"
+    port: int = 0
+    request_log_limit: int = 100_000
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.users <= MAX_USERS:
+            raise ValueError(f"users must be between 1 and {MAX_USERS}, got {self.users}")
+        if self.latency_ms < 0:
+            raise ValueError("latency_ms must be >= 0")
+        if self.rate_limit_rpm is not None and self.rate_limit_rpm < 1:
+            raise ValueError("rate_limit_rpm must be >= 1 (or None for no limit)")
+        if not 0.0 <= self.fault_rate <= 1.0:
+            raise ValueError("fault_rate must be between 0 and 1")
+        if not self.admin_key:
+            raise ValueError("admin_key must not be empty")
+        start, end = self.data_range()
+        if start > end:
+            raise ValueError(f"start_date {start} is after end_date {end}")
+
+    def data_range(self) -> tuple[date, date]:
+        """The inclusive range of days that carry report data."""
+        end = self.end_date or utc_today()
+        start = self.start_date or end - timedelta(days=DEFAULT_DAYS - 1)
+        return start, end
+
+    def with_changes(self, **changes: object) -> EmulatorConfig:
+        """A copy with some fields replaced (validated again)."""
+        return replace(self, **changes)  # type: ignore[arg-type]

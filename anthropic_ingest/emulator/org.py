@@ -1,0 +1,225 @@
+"""The synthetic organization: the model the emulator serves, usable directly by tests.
+
+Everything is a pure function of (seed, user count) and, for report data, of the day asked
+for. The configured date range only decides which days carry data; it never changes a day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from anthropic_ingest.emulator import cost
+from anthropic_ingest.emulator.claude_code import claude_code_records
+from anthropic_ingest.emulator.config import DEFAULT_SEED, DEFAULT_USERS, EmulatorConfig
+from anthropic_ingest.emulator.directory import build_directory
+from anthropic_ingest.emulator.hashing import Hasher
+from anthropic_ingest.emulator.timeutil import WIDTHS, format_bucket
+from anthropic_ingest.emulator.usage import UsageModel, bucket_starts, usage_rows
+
+Record = dict[str, Any]
+DEFAULT_INVITE_STATUSES = ("accepted", "expired", "pending")
+
+
+class SyntheticOrg:
+    """A deterministic Admin API organization generated from a seed."""
+
+    def __init__(
+        self,
+        seed: int = DEFAULT_SEED,
+        users: int = DEFAULT_USERS,
+        start_date: date | None = None,
+        end_date: date | None = None,
+    ) -> None:
+        config = EmulatorConfig(seed=seed, users=users, start_date=start_date, end_date=end_date)
+        self.seed, self.user_count = seed, users
+        self.start_date, self.end_date = config.data_range()
+        self._h = Hasher(seed)
+        self._dir = build_directory(seed, users)
+        self._usage = UsageModel(self._h, self._dir, self.start_date, self.end_date)
+        self._index = {
+            rec["id"]: rec for rec in (*self.users, *self.invites, *self.workspaces, *self.api_keys)
+        }
+        self._index[self.default_workspace["id"]] = self.default_workspace
+        # Bounded caches, sized so that a 10,000-user org stays within some 100 MB.
+        budget = max(32, 100_000 // max(1, len(self._usage.streams)))
+        self._cost_lines = lru_cache(maxsize=512)(self._lines_of_day)
+        self._cost_rows = lru_cache(maxsize=budget)(self._cost_rows_of_day)
+        self._usage_rows = lru_cache(maxsize=budget)(self._usage_rows_of_bucket)
+        self._claude_code = lru_cache(maxsize=16)(self._claude_code_day)
+
+    @classmethod
+    def from_config(cls, config: EmulatorConfig) -> SyntheticOrg:
+        """The org an emulator started with `config` serves."""
+        start, end = config.data_range()
+        return cls(config.seed, config.users, start, end)
+
+    # -- directory -------------------------------------------------------------------------
+    @property
+    def organization(self) -> Record:
+        return self._dir.organization
+
+    @property
+    def users(self) -> tuple[Record, ...]:
+        return tuple(p.record for p in self._dir.people)
+
+    @property
+    def invites(self) -> tuple[Record, ...]:
+        """Every invite, deleted ones included (the list endpoint hides those by default)."""
+        return self._dir.invites
+
+    @property
+    def workspaces(self) -> tuple[Record, ...]:
+        """Listed and archived workspaces; never the Default Workspace."""
+        return self._dir.workspaces
+
+    @property
+    def default_workspace(self) -> Record:
+        return self._dir.default_workspace
+
+    @property
+    def api_keys(self) -> tuple[Record, ...]:
+        return tuple(k.record for k in self._dir.keys)
+
+    @property
+    def service_account_ids(self) -> tuple[str, ...]:
+        return self._dir.service_accounts
+
+    def get(self, object_id: str) -> Record | None:
+        """The user, invite, workspace (Default included) or API key with this ID."""
+        return self._index.get(object_id)
+
+    def list_users(self, email: str | None = None, roles: Iterable[str] = ()) -> list[Record]:
+        """Users as the list endpoint returns them for these filters."""
+        wanted = set(roles)
+        return [
+            u
+            for u in self.users
+            if (email is None or u["email"].lower() == email.lower())
+            and (not wanted or u["role"] in wanted)
+        ]
+
+    def list_invites(
+        self,
+        email: str | None = None,
+        roles: Iterable[str] = (),
+        statuses: Iterable[str] = (),
+    ) -> list[Record]:
+        """Invites as listed; without `statuses` only accepted, expired and pending ones."""
+        wanted_roles, wanted_statuses = set(roles), set(statuses or DEFAULT_INVITE_STATUSES)
+        return [
+            i
+            for i in self.invites
+            if i["status"] in wanted_statuses
+            and (email is None or i["email"].lower() == email.lower())
+            and (not wanted_roles or i["role"] in wanted_roles)
+        ]
+
+    def list_workspaces(self, include_archived: bool = False) -> list[Record]:
+        """Workspaces as listed: never the Default one; archived only on request."""
+        return [w for w in self.workspaces if include_archived or w["archived_at"] is None]
+
+    def list_api_keys(
+        self,
+        status: str | None = None,
+        workspace_id: str | None = None,
+        created_by_user_id: str | None = None,
+    ) -> list[Record]:
+        """API keys as the list endpoint returns them for these filters."""
+        real_ws = {k.record["id"]: k.workspace for k in self._dir.keys}
+        out = []
+        for key in self.api_keys:
+            creator = key["created_by"] or {}
+            if status is not None and key["status"] != status:
+                continue
+            if workspace_id is not None and real_ws[key["id"]] != workspace_id:
+                continue
+            if created_by_user_id is not None and (
+                creator.get("type") != "user" or creator.get("id") != created_by_user_id
+            ):
+                continue
+            out.append(key)
+        return out
+
+    def members(self, workspace_id: str) -> tuple[Record, ...] | None:
+        """Members of a workspace (Default included), or None for an unknown workspace."""
+        return self._dir.members.get(workspace_id)
+
+    # -- reports ---------------------------------------------------------------------------
+    def has_data(self, day: date) -> bool:
+        """Whether `day` lies in the configured data range."""
+        return self.start_date <= day <= self.end_date
+
+    def usage_results(
+        self,
+        bucket_start: datetime,
+        bucket_width: str = "1d",
+        group_by: Sequence[str] = (),
+        filters: Mapping[str, Iterable[str]] | None = None,
+        speed: bool = False,
+    ) -> list[Record]:
+        """The `results` of one usage-report bucket.
+
+        `speed` adds the `speed` field to every row, as the fast-mode beta header does; it is
+        implied when grouping by speed.
+        """
+        speed = speed or "speed" in group_by
+        frozen = tuple(sorted((dim, tuple(sorted(v))) for dim, v in (filters or {}).items()))
+        return list(self._usage_rows(bucket_start, bucket_width, tuple(group_by), frozen, speed))
+
+    def _usage_rows_of_bucket(
+        self,
+        bucket_start: datetime,
+        bucket_width: str,
+        group_by: tuple[str, ...],
+        filters: tuple[tuple[str, tuple[str, ...]], ...],
+        speed: bool,
+    ) -> list[Record]:
+        allowed = self._usage.allowed(dict(filters))
+        bucket = self._usage.bucket(bucket_start, bucket_width)
+        return usage_rows(bucket, self._usage.streams, group_by, allowed, speed)
+
+    def usage_report(
+        self,
+        first: datetime,
+        end: datetime,
+        bucket_width: str = "1d",
+        group_by: Sequence[str] = (),
+        filters: Mapping[str, Iterable[str]] | None = None,
+        speed: bool = False,
+    ) -> list[Record]:
+        """Every bucket in [first, end) as the endpoint serves it, without paging."""
+        return [
+            {
+                "starting_at": format_bucket(start),
+                "ending_at": format_bucket(start + WIDTHS[bucket_width]),
+                "results": self.usage_results(start, bucket_width, group_by, filters, speed),
+            }
+            for start in bucket_starts(first, end, bucket_width)
+        ]
+
+    def cost_results(self, day: date, group_by: Sequence[str] = ()) -> list[Record]:
+        """The `results` of one daily cost-report bucket."""
+        return list(self._cost_rows(day, tuple(group_by)))
+
+    def _cost_rows_of_day(self, day: date, group_by: tuple[str, ...]) -> list[Record]:
+        return cost.cost_rows(self._cost_lines(day), group_by)
+
+    def _lines_of_day(self, day: date) -> list[cost.Line]:
+        if not self.has_data(day):
+            return []
+        totals = self._usage.day(day).total()
+        lines = cost.token_lines(totals, self._usage.streams)
+        live = [w["id"] for w in self.workspaces if w["archived_at"] is None]
+        return lines + cost.code_execution_lines(self._h, [None, *live], day)
+
+    def claude_code_records(self, day: date) -> list[Record]:
+        """Every Claude Code record of `day` in the order the endpoint pages through them."""
+        return list(self._claude_code(day))
+
+    def _claude_code_day(self, day: date) -> tuple[Record, ...]:
+        if not self.has_data(day):
+            return ()
+        return tuple(claude_code_records(self._h, self._dir, day))

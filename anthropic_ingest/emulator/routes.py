@@ -1,0 +1,70 @@
+"""The route table of the emulated `/v1` API: path pattern, handler and pagination style."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote
+
+from anthropic_ingest.emulator import endpoints_org as org_ep
+from anthropic_ingest.emulator import endpoints_reports as report_ep
+from anthropic_ingest.emulator.org import SyntheticOrg
+from anthropic_ingest.emulator.params import Query
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler sees of a request."""
+
+    org: SyntheticOrg
+    query: Query
+    params: dict[str, str]  # path parameters, URL-decoded
+    headers: Mapping[str, str]  # lower-case names
+    now: datetime
+
+
+Handler = Callable[[Call], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint. `paging` is "id" (style A), "bucket" or "record" (style B) or None."""
+
+    pattern: re.Pattern[str]
+    handler: Handler
+    paging: str | None
+
+
+def _route(template: str, handler: Handler, paging: str | None = None) -> Route:
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+    return Route(re.compile(f"^/v1/organizations{regex}$"), handler, paging)
+
+
+ROUTES: tuple[Route, ...] = (
+    _route("/me", org_ep.get_organization),
+    _route("/users", org_ep.list_users, "id"),
+    _route("/users/{user_id}", org_ep.get_user),
+    _route("/invites", org_ep.list_invites, "id"),
+    _route("/invites/{invite_id}", org_ep.get_invite),
+    _route("/workspaces", org_ep.list_workspaces, "id"),
+    _route("/workspaces/{workspace_id}", org_ep.get_workspace),
+    _route("/workspaces/{workspace_id}/members", org_ep.list_members, "id"),
+    _route("/workspaces/{workspace_id}/members/{user_id}", org_ep.get_member),
+    _route("/api_keys", org_ep.list_api_keys, "id"),
+    _route("/api_keys/{api_key_id}", org_ep.get_api_key),
+    _route("/usage_report/messages", report_ep.usage_messages, "bucket"),
+    _route("/cost_report", report_ep.cost_report, "bucket"),
+    _route("/usage_report/claude_code", report_ep.claude_code, "record"),
+)
+
+
+def match(path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route serving `path` and its decoded path parameters, or None."""
+    for route in ROUTES:
+        found = route.pattern.match(path)
+        if found:
+            return route, {k: unquote(v) for k, v in found.groupdict().items()}
+    return None
