@@ -1,0 +1,169 @@
+"""The whole page: header, headline figures, what is missing, the sections, and the styles.
+
+The page is one file with no external resources: styles are inline and charts are SVG.
+"""
+
+from __future__ import annotations
+
+from anthropic_ingest.report import fmt
+from anthropic_ingest.report.blocks import Card, cards, esc, section, unavailable
+from anthropic_ingest.report.html_claude_code import claude_code_body, claude_code_lead
+from anthropic_ingest.report.html_org import org_body, org_lead
+from anthropic_ingest.report.html_spend import cost_body, cost_lead, usage_body, usage_lead
+from anthropic_ingest.report.model import ReportData
+from anthropic_ingest.report.style import CSS
+from anthropic_ingest.tables import TABLES
+
+
+def render_html(data: ReportData) -> str:
+    """The report as one self-contained HTML document."""
+    title = "Claude usage report" + (f" — {data.organization}" if data.organization else "")
+    body = "".join(
+        (
+            _header(data, title),
+            _missing(data),
+            _headline(data),
+            _sections(data),
+            _footer(data),
+        )
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{CSS}</style></head>"
+        f'<body><main class="page">{body}</main></body></html>\n'
+    )
+
+
+def _header(data: ReportData, title: str) -> str:
+    span = (data.date_to - data.date_from).days + 1
+    return (
+        f"<header><h1>{esc(title)}</h1>"
+        f'<p class="range">{esc(fmt.day(data.date_from))} to {esc(fmt.day(data.date_to))} '
+        f"<span>(UTC, {span} day{'s' if span != 1 else ''}, both ends included)</span></p>"
+        f'<p class="meta">Generated {esc(fmt.moment(data.generated_at))} from '
+        f"<code>{esc(data.source)}</code>, dataset <code>{esc(data.dataset)}</code>. "
+        "Money in US dollars; tokens are counts of tokens.</p>"
+        '<nav><a href="#claude-code">Claude Code</a><a href="#api-usage">API usage</a>'
+        '<a href="#cost">Cost</a><a href="#organization">Organization</a></nav></header>'
+    )
+
+
+def _missing(data: ReportData) -> str:
+    if not data.missing:
+        return ""
+    rows = "".join(
+        f"<li><code>{esc(m.table)}</code> — {esc(m.reason)}. Without it: "
+        f"{esc('; '.join(m.affects) or 'nothing in this report')}.</li>"
+        for m in data.missing
+    )
+    lead = (
+        "No data has been loaded into this dataset yet."
+        if len(data.missing) == len(TABLES)
+        else "Some tables are not loaded, so parts of this report are empty."
+    )
+    return (
+        f'<aside class="missing" id="missing"><h2>What is missing</h2><p>{esc(lead)} '
+        "Load everything with <code>anthropic-ingest sync --dest-uri "
+        f"{esc(data.source)}</code>, or one table with <code>anthropic-ingest ingest "
+        "--source-table NAME --dest-table NAME</code>.</p>"
+        f"<ul>{rows}</ul></aside>"
+    )
+
+
+def _headline(data: ReportData) -> str:
+    items: list[Card] = []
+    if data.claude_code:
+        t = data.claude_code.totals
+        items += [
+            Card(fmt.count(t.active_users), "Claude Code active users", "people and API keys"),
+            Card(fmt.count(t.sessions), "Claude Code sessions"),
+            Card(fmt.compact(t.lines_added), "lines of code added", exact=fmt.count(t.lines_added)),
+            Card(
+                f"{fmt.count(t.commits)} / {fmt.count(t.pull_requests)}", "commits / pull requests"
+            ),
+        ]
+    if data.api_usage:
+        u = data.api_usage.totals
+        items += [
+            Card(
+                fmt.compact(u.total_input + u.output),
+                "API tokens (input + output)",
+                exact=f"{fmt.count(u.total_input + u.output)} tokens",
+            ),
+            Card(fmt.percent(u.cache_hit_ratio), "cache hit ratio", "cached ÷ all input tokens"),
+        ]
+    if data.cost:
+        items += [
+            Card(fmt.usd(data.cost.total_usd), "spend in this period (USD)"),
+            Card(
+                fmt.usd(data.cost.month.projected_usd),
+                f"projected for {data.cost.month.month_start:%B %Y} (USD)",
+            ),
+        ]
+    return cards(items) if items else ""
+
+
+def _sections(data: ReportData) -> str:
+    parts = []
+    if data.claude_code:
+        parts.append(
+            section(
+                "claude-code",
+                "Claude Code",
+                claude_code_lead(data.claude_code),
+                claude_code_body(data, data.claude_code),
+            )
+        )
+    else:
+        parts.append(
+            section(
+                "claude-code",
+                "Claude Code",
+                "",
+                unavailable("Claude Code analytics", ["claude_code_usage"]),
+            )
+        )
+    if data.api_usage:
+        parts.append(
+            section(
+                "api-usage",
+                "API usage (tokens)",
+                usage_lead(data.api_usage),
+                usage_body(data, data.api_usage),
+            )
+        )
+    else:
+        parts.append(
+            section(
+                "api-usage",
+                "API usage (tokens)",
+                "",
+                unavailable("Messages API usage", ["usage_report"]),
+            )
+        )
+    if data.cost:
+        parts.append(
+            section("cost", "Cost (USD)", cost_lead(data.cost), cost_body(data, data.cost))
+        )
+    else:
+        parts.append(section("cost", "Cost (USD)", "", unavailable("Cost", ["cost_report"])))
+    parts.append(section("organization", "Organization", org_lead(data), org_body(data.org)))
+    return "".join(parts)
+
+
+def _footer(data: ReportData) -> str:
+    return (
+        "<footer><h2>How to read this report</h2><ul>"
+        "<li>Days are UTC days. Claude Code figures come from <code>claude_code_usage</code> "
+        "(one row per actor, day, terminal and local/remote); active users count distinct "
+        "people (by email) and API keys.</li>"
+        "<li>Input tokens are all input: uncached + cache reads + cache writes (5-minute and "
+        "1-hour). Cache hit ratio = cache reads ÷ all input tokens.</li>"
+        "<li>Costs are exact sums of the API's cents, shown in US dollars rounded to the "
+        "cent. Claude Code costs are Anthropic's estimates; the Cost section is the billed "
+        "cost report, which arrives about a day late.</li>"
+        "<li>The projection assumes the rest of the month spends the daily average so far.</li>"
+        "<li>Usage without a workspace is the Default workspace; usage without an API key is "
+        "Console (Workbench) usage.</li></ul></footer>"
+    )
