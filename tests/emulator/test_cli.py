@@ -1,0 +1,98 @@
+"""`anthropic-ingest emulator` as a user runs it, and the child-process handle built on it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from datetime import date
+
+import httpx
+
+from anthropic_ingest.emulator import DEFAULT_ADMIN_KEY, EmulatorConfig, spawned_emulator
+
+COMMAND = [sys.executable, "-m", "anthropic_ingest", "emulator"]
+
+
+def test_help_has_an_example() -> None:
+    result = subprocess.run([*COMMAND, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "anthropic-ingest emulator --port 8765 --seed 7" in result.stdout
+    for option in (
+        "--seed",
+        "--users",
+        "--start-date",
+        "--latency-ms",
+        "--rate-limit-rpm",
+        "--fault-rate",
+        "--admin-key",
+        "--host",
+        "--port",
+        "--end-date",
+    ):
+        assert option in result.stdout
+
+
+def test_serves_until_interrupted() -> None:
+    args = [
+        "--port",
+        "0",
+        "--users",
+        "5",
+        "--start-date",
+        "2025-01-01",
+        "--end-date",
+        "2025-01-31",
+        "--admin-key",
+        "sk-ant-admin01-cli-test",
+    ]
+    process = subprocess.Popen(
+        [*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        banner = [process.stdout.readline() for _ in range(4)]
+        base_url = next(
+            line.split(":", 1)[1].strip() for line in banner if line.startswith("base URL:")
+        )
+        assert any("admin key: sk-ant-admin01-cli-test" in line for line in banner)
+        me = httpx.get(
+            f"{base_url}/v1/organizations/me",
+            headers={"x-api-key": "sk-ant-admin01-cli-test", "anthropic-version": "2023-06-01"},
+        )
+        assert me.status_code == 200 and me.json()["type"] == "organization"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+
+
+def test_bad_settings_are_refused() -> None:
+    result = subprocess.run(
+        [*COMMAND, "--users", "0", "--port", "0"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "users must be between 1 and" in result.stdout + result.stderr
+
+
+def test_spawned_emulator_controls() -> None:
+    config = EmulatorConfig(
+        seed=5, users=6, start_date=date(2025, 1, 1), end_date=date(2025, 1, 10)
+    )
+    with spawned_emulator(config) as emu:
+        assert emu.admin_key == DEFAULT_ADMIN_KEY
+        headers = {"x-api-key": emu.admin_key, "anthropic-version": "2023-06-01"}
+        with httpx.Client(base_url=emu.base_url, headers=headers) as client:
+            emu.script("/v1/organizations/me", [{"kind": "status", "status": 529}])
+            assert client.get("/v1/organizations/me").status_code == 529
+            me = client.get("/v1/organizations/me").json()
+            assert me == emu.org.organization  # the local model is the served org
+            day = client.get(
+                "/v1/organizations/usage_report/claude_code",
+                params={"starting_at": "2025-01-06", "limit": 1000},
+            ).json()
+            assert len(day["data"]) == len(emu.org.claude_code_records(date(2025, 1, 6)))
+        assert [e["status"] for e in emu.requests()] == [529, 200, 200]
+        emu.reset()
+        assert emu.requests() == []
