@@ -62,7 +62,7 @@ def _literal(text: str) -> str:
 
 def _names(ctx: ViewContext, table: str, key: str = "id") -> str:
     """One name per ID (or email), so that joining it never multiplies rows."""
-    return f"(SELECT {key} AS id, MAX(name) AS name FROM {ctx.t(table)} GROUP BY {key})"
+    return f"(SELECT {key} AS id, MAX(name) AS name FROM {ctx.t(table)} AS src GROUP BY {key})"
 
 
 def _workspace_name(alias: str, names: str) -> str:
@@ -284,7 +284,12 @@ def create_views(pipeline: dlt.Pipeline) -> list[str]:
         existing = _existing_tables(client, dialect)
 
         def relation(table: str) -> str:
-            return qualify(table) if table in existing else stand_in(table, dialect)
+            if table not in existing:
+                return stand_in(table, dialect)
+            # DuckDB binds the names in a view's body in the view's own schema, and refuses
+            # `catalog.schema.t` there when catalog and schema share a name (the default
+            # anthropic.duckdb holding dataset anthropic): so sources stay unqualified.
+            return quote_identifier(table) if dialect == "duckdb" else qualify(table)
 
         created = []
         for view in VIEWS:

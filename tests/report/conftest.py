@@ -1,0 +1,90 @@
+"""Destinations loaded with the synthetic rows: a DuckDB file and a PostgreSQL schema."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dlt
+import pytest
+from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+from dlt.destinations.impl.sqlalchemy.configuration import SqlalchemyCredentials
+
+from tests.conftest import require_server
+from tests.report import synth
+
+PG_URI = "postgresql://postgres:@127.0.0.1:5432/test"
+
+
+@dataclass
+class Loaded:
+    """A destination holding the synthetic rows, and the dlt pipeline that loaded it."""
+
+    kind: str
+    uri: str
+    dataset: str
+    pipeline: dlt.Pipeline
+
+
+@pytest.fixture(scope="session")
+def rows() -> synth.Rows:
+    return synth.make_rows()
+
+
+def load_duckdb(rows: synth.Rows, work: Path, tables: list[str] | None = None) -> Loaded:
+    path = work / "warehouse.duckdb"
+    pipeline = synth.pipeline(dlt.destinations.duckdb(str(path)), "anthropic", work)
+    synth.run(pipeline, rows, tables)
+    return Loaded("duckdb", f"duckdb:///{path}", "anthropic", pipeline)
+
+
+MYSQL_URI = "mysql+pymysql://root:@127.0.0.1:3306/test"
+
+
+def _destination(kind: str) -> Any:
+    if kind == "postgres":
+        return dlt.destinations.postgres(credentials=PostgresCredentials(PG_URI))
+    credentials = SqlalchemyCredentials(MYSQL_URI)
+    credentials.password = ""
+    return dlt.destinations.sqlalchemy(credentials=credentials)
+
+
+@contextmanager
+def server_dataset(
+    kind: str, rows: synth.Rows, work: Path, tables: list[str] | None = None
+) -> Iterator[Loaded]:
+    """Load into a fresh schema (PostgreSQL) or database (MySQL) with a unique name; drop it
+    afterwards. Skips when the server is down (fails under CI=true)."""
+    require_server("postgresql" if kind == "postgres" else "mysql")
+    dataset = "report_" + uuid.uuid4().hex[:10]
+    pipeline = synth.pipeline(_destination(kind), dataset, work)
+    try:
+        synth.run(pipeline, rows, tables)
+        yield Loaded(kind, PG_URI if kind == "postgres" else MYSQL_URI, dataset, pipeline)
+    finally:
+        with pipeline.sql_client() as client:
+            if client.has_dataset():
+                client.drop_dataset()
+
+
+@pytest.fixture(scope="module")
+def duck_full(rows: synth.Rows, tmp_path_factory: pytest.TempPathFactory) -> Loaded:
+    return load_duckdb(rows, tmp_path_factory.mktemp("duck"))
+
+
+@pytest.fixture(scope="module")
+def pg_full(rows: synth.Rows, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    with server_dataset("postgres", rows, tmp_path_factory.mktemp("pg")) as loaded:
+        yield loaded
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def loaded(request: pytest.FixtureRequest) -> Loaded:
+    """Each test using this runs once per destination holding the full synthetic data."""
+    name = "duck_full" if request.param == "duckdb" else "pg_full"
+    value: Loaded = request.getfixturevalue(name)
+    return value
