@@ -22,10 +22,7 @@ import httpx
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 DRIVER_NAMES = ("chromedriver",)
-HOW_TO_ENABLE = (
-    "install headless Chromium and its driver to run it: "
-    "apt-get install -y chromium chromium-driver"
-)
+HOW_TO_ENABLE = "to run this test install it: apt-get install -y chromium chromium-driver"
 FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -1,0 +1,56 @@
+"""The report opens in headless Chromium without a single network request beyond the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from anthropic_ingest.report import write_report
+from tests.conftest import IN_CI
+from tests.report.browser import HOW_TO_ENABLE, Browser, find_browser, headless_chromium
+from tests.report.conftest import Loaded
+from tests.report.synth import FIRST, LAST, NOW
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    found = find_browser()
+    if found is None:
+        message = f"headless Chromium or chromedriver not found; {HOW_TO_ENABLE}"
+        if IN_CI:
+            pytest.fail(f"CI=true and {message}")
+        pytest.skip(message)
+    with headless_chromium(*found, tmp_path_factory.mktemp("chromium-profile")) as session:
+        yield session
+
+
+def test_report_renders_offline_and_is_screenshotted(
+    browser: Browser, duck_full: Loaded, tmp_path: Path
+) -> None:
+    path = write_report(duck_full.uri, duck_full.dataset, FIRST, LAST, tmp_path / "r.html", now=NOW)
+    url = path.as_uri()
+    visit = browser.open(url)
+    assert visit.requests == [url]
+    assert visit.failures == []
+    assert [line for line in visit.console if line.startswith("SEVERE")] == []
+    assert browser.script("return document.title") == "Claude usage report — Acme Robotics"
+    drawn = browser.script(
+        "return [...document.querySelectorAll('svg.chart')]"
+        ".filter(s => s.getBoundingClientRect().width > 300).length"
+    )
+    assert drawn >= 10
+    shot = browser.screenshot(tmp_path / "report.png")
+    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and shot.stat().st_size > 50_000
+
+
+def test_the_check_catches_a_page_that_fetches(browser: Browser, tmp_path: Path) -> None:
+    """A control: a page loading an image over the network is reported, failure included."""
+    page = tmp_path / "fetching.html"
+    page.write_text('<html><body><img src="http://127.0.0.1:9/pixel.png"></body></html>')
+    visit = browser.open(page.as_uri())
+    assert "http://127.0.0.1:9/pixel.png" in visit.requests
+    assert len(visit.failures) == 1 and "pixel.png" in visit.failures[0]
