@@ -17,6 +17,9 @@ from contextlib import contextmanager
 
 WINDOW_SECONDS = 60.0
 LEARNED_RATE_MARGIN = 0.95
+# A 429 after only a few requests says the quota is used elsewhere, not what our rate should
+# be: pace only once a minute's window holds enough requests to measure it.
+MIN_REQUESTS_TO_LEARN = 10
 
 
 class AdaptiveLimiter:
@@ -90,10 +93,10 @@ class AdaptiveLimiter:
             self._limit = max(1.0, self._limit / 2.0)
             if retry_after is not None:
                 self._pause_until = max(self._pause_until, now + retry_after)
-            if not self._rate_is_user_set:
-                while self._recent and self._recent[0] < now - WINDOW_SECONDS:
-                    self._recent.popleft()
-                accepted = max(1, len(self._recent) - 1)
+            while self._recent and self._recent[0] < now - WINDOW_SECONDS:
+                self._recent.popleft()
+            accepted = len(self._recent) - 1
+            if not self._rate_is_user_set and accepted >= MIN_REQUESTS_TO_LEARN:
                 learned = accepted / WINDOW_SECONDS * LEARNED_RATE_MARGIN
                 self._rate = min(self._rate, learned) if self._rate else learned
                 self._next_start = max(self._next_start, self._pause_until)

@@ -1,0 +1,175 @@
+"""Transient faults are survived with identical data; permanent ones fail the run cleanly.
+
+A failed run exits non-zero with one actionable line and leaves the destination exactly as it
+was. The Admin key appears in no output and nowhere in the destination.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from anthropic_ingest.tables import TABLES
+from tests.conftest import Destination, assert_no_secret, run_cli, source_uri
+
+FAST = {"retry_backoff_seconds": "0.01", "max_retries": "8", "timeout": "10"}
+TRANSIENT = [
+    {"kind": "status", "status": 429, "retry_after": "0"},
+    {"kind": "status", "status": 529},
+    {"kind": "status", "status": 500},
+    {"kind": "drop"},
+    {"kind": "truncate"},
+    {"kind": "html"},
+    {"kind": "status", "status": 503, "should_retry": True},
+]
+CASES = {
+    "users": ("/v1/organizations/users", False),
+    "claude_code_usage": ("/v1/organizations/usage_report/claude_code", False),
+    "cost_report": ("/v1/organizations/cost_report", False),
+    "workspace_members": ("/v1/organizations/workspaces/", True),
+}
+
+
+def ingest(emu: Any, dest: Destination, table: str, dataset: str, **options: str) -> Any:
+    result = run_cli(
+        "ingest",
+        "--source-uri",
+        source_uri(emu, **{**FAST, **options}),
+        "--source-table",
+        table,
+        "--dest-uri",
+        dest.uri,
+        "--dest-table",
+        f"{dataset}.{table}",
+        "--interval-start",
+        "2025-01-01",
+        "--interval-end",
+        "2025-01-10",
+    )
+    assert_no_secret(emu.admin_key, result.stdout, result.stderr)
+    return result
+
+
+def rows(dest: Destination, dataset: str, table: str) -> list[tuple[Any, ...]]:
+    cols = ", ".join(TABLES[table].column_names)
+    return sorted(dest.query(f"select {cols} from {dataset}.{table}"), key=repr)
+
+
+@pytest.mark.parametrize("table", sorted(CASES))
+def test_transient_faults_give_identical_data(emu: Any, duck: Destination, table: str) -> None:
+    clean = ingest(emu, duck, table, "clean")
+    assert clean.code == 0, clean.output
+    path, prefix = CASES[table]
+    emu.script(path, TRANSIENT, prefix=prefix)
+    faulted = ingest(emu, duck, table, "faulted")
+    assert faulted.code == 0, faulted.output
+    assert emu.pending_scripts() == []
+    assert rows(duck, "faulted", table) == rows(duck, "clean", table)
+    assert rows(duck, "clean", table)
+
+
+def test_rejected_key_fails_and_leaves_destination_unchanged(emu: Any, duck: Destination) -> None:
+    assert ingest(emu, duck, "users", duck.dataset).code == 0
+    before = rows(duck, duck.dataset, "users")
+    result = run_cli(
+        "ingest",
+        "--source-uri",
+        f"anthropic://?api_key=sk-ant-admin01-not-the-key&base_url={emu.base_url}",
+        "--source-table",
+        "users",
+        "--dest-uri",
+        duck.uri,
+        "--dest-table",
+        f"{duck.dataset}.users",
+    )
+    assert result.code == 3
+    assert result.stderr.strip().splitlines() == [
+        "error: Admin API key rejected (401): check the key; Admin keys start with sk-ant-admin "
+        "and are created in Console > Settings > Admin keys. Pass it as api_key= in the source "
+        "URI or set ANTHROPIC_ADMIN_API_KEY."
+    ]
+    assert "not-the-key" not in result.output
+    assert rows(duck, duck.dataset, "users") == before
+
+
+def test_endless_server_errors_fail_the_whole_sync_cleanly(emu: Any, duck: Destination) -> None:
+    first = run_cli(
+        "sync",
+        "--source-uri",
+        source_uri(emu, **FAST),
+        "--dest-uri",
+        duck.uri,
+        "--dataset",
+        duck.dataset,
+        "--interval-start",
+        "2025-01-01",
+        "--interval-end",
+        "2025-01-05",
+    )
+    assert first.code == 0, first.output
+    before = {t: rows(duck, duck.dataset, t) for t in TABLES}
+    emu.script(
+        "/v1/organizations/usage_report/claude_code",
+        [{"kind": "status", "status": 500, "count": 500}],
+    )
+    failed = run_cli(
+        "sync",
+        "--source-uri",
+        source_uri(emu, **{**FAST, "max_retries": "2"}),
+        "--dest-uri",
+        duck.uri,
+        "--dataset",
+        duck.dataset,
+        "--interval-start",
+        "2025-01-01",
+        "--interval-end",
+        "2025-01-07",
+    )
+    assert failed.code == 3, failed.output
+    last = failed.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "error: the Admin API failed on /v1/organizations/usage_report/claude_code (HTTP 500"
+    )
+    assert "after 3 attempts; try again later (request-id req_" in last
+    assert {t: rows(duck, duck.dataset, t) for t in TABLES} == before
+    assert_no_secret(emu.admin_key, failed.output)
+
+
+def test_unknown_path_is_an_error_not_an_empty_table(emu: Any, duck: Destination) -> None:
+    result = run_cli(
+        "ingest",
+        "--source-uri",
+        f"anthropic://?api_key={emu.admin_key}&base_url={emu.base_url}/proxy",
+        "--source-table",
+        "users",
+        "--dest-uri",
+        duck.uri,
+    )
+    assert result.code == 3
+    assert "/proxy/v1/organizations/users was not found (404): check base_url" in result.stderr
+    assert not duck.path or not duck.path.exists() or "users" not in str(duck.tables())
+
+
+def test_key_is_nowhere_in_the_destination(emu: Any, tmp_path: Path) -> None:
+    db = tmp_path / "all.duckdb"
+    result = run_cli(
+        "--debug",
+        "sync",
+        "--source-uri",
+        source_uri(emu),
+        "--dest-uri",
+        f"duckdb:///{db}",
+        "--interval-start",
+        "2025-01-01",
+        "--interval-end",
+        "2025-01-03",
+        "--progress",
+        "log",
+    )
+    assert result.code == 0, result.output
+    assert_no_secret(emu.admin_key, result.output)
+    assert emu.admin_key.encode() not in db.read_bytes()
+    for wal in tmp_path.glob("*.wal"):
+        assert emu.admin_key.encode() not in wal.read_bytes()
