@@ -5,7 +5,7 @@ Every mark carries a <title>, so hovering shows the exact figure without any scr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -80,6 +80,7 @@ def line_chart(
     unit: fmt.Unit,
     y_label: str,
     width: int = HALF,
+    tick_label: Callable[[date], str] = fmt.short_day,
 ) -> str:
     """One line per series over `days`, with a dot (and tooltip) on every day."""
     frame = Frame(width=width, height=_height(width))
@@ -95,7 +96,7 @@ def line_chart(
 
     parts = [open_svg(frame, label), y_axis(frame, ticks, unit, y_label)]
     every = label_every(len(days))
-    parts += [x_label(x(i), frame, fmt.short_day(d)) for i, d in enumerate(days) if i % every == 0]
+    parts += [x_label(x(i), frame, tick_label(d)) for i, d in enumerate(days) if i % every == 0]
     colours = _colours(series)
     for s, paint in zip(series, colours, strict=True):
         points = [(x(i), y(s.at(d)), d) for i, d in enumerate(days) if d in s.points]

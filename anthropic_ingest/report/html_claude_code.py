@@ -39,14 +39,12 @@ def claude_code_body(data: ReportData, cc: ClaudeCodeSection) -> str:
     days = all_days(data.date_from, data.date_to)
     return "".join(
         (
-            grid(_daily_users(cc, days), _weekly_users(cc)),
+            grid(_daily_users(cc, days), _weekly_users(cc, data.date_from, data.date_to)),
             grid(_sessions(cc, days), _lines(cc, days)),
             grid(_commits(cc, days), _acceptance_chart(cc, days)),
             grid(_acceptance_table(cc), _locality(cc)),
-            grid(
-                figure("Top users by sessions", _actors(cc.top_by_sessions)),
-                figure("Top users by estimated cost", _actors(cc.top_by_cost)),
-            ),
+            figure("Top users by sessions", _actors(cc.top_by_sessions)),
+            figure("Top users by estimated cost", _actors(cc.top_by_cost)),
             grid(_terminals(cc), _model_chart(cc)),
             _model_table(cc),
         )
@@ -68,14 +66,20 @@ def _daily_users(cc: ClaudeCodeSection, days: list[date]) -> str:
     )
 
 
-def _weekly_users(cc: ClaudeCodeSection) -> str:
+def _weekly_users(cc: ClaudeCodeSection, first: date, last: date) -> str:
     weeks = [w.day for w in cc.weekly_active_users]
     weekly = Series("Active users", {w.day: w.value for w in cc.weekly_active_users})
+
+    def label(monday: date) -> str:
+        partial = monday < first or monday + timedelta(days=6) > last
+        return fmt.short_day(monday) + ("*" if partial else "")
+
+    chart = line_chart("Active users per week", weeks, [weekly], "count", "users", tick_label=label)
     return figure(
         "Active users per week",
-        line_chart("Active users per week", weeks, [weekly], "count", "users"),
-        "Distinct people and API keys per ISO week, labelled by its Monday; the first and "
-        "last weeks may be partial.",
+        chart,
+        "Distinct people and API keys per ISO week, labelled by its Monday; * marks a week "
+        "only partly inside the report's range.",
     )
 
 
@@ -154,7 +158,14 @@ def _actors(actors: list[ActorActivity]) -> str:
         for a in actors
     ]  # fmt: skip
     return table(
-        ["User or API key", "Sessions", "Lines added", "Commits", "PRs", "Est. cost"],
+        [
+            "User or API key",
+            "Sessions",
+            "Lines added",
+            "Commits",
+            "Pull requests",
+            "Est. cost (USD)",
+        ],
         rows,
         numeric=(1, 2, 3, 4, 5),
     )

@@ -105,50 +105,22 @@ def _headline(data: ReportData) -> str:
 
 
 def _sections(data: ReportData) -> str:
-    parts = []
-    if data.claude_code:
-        parts.append(
-            section(
-                "claude-code",
-                "Claude Code",
-                claude_code_lead(data.claude_code),
-                claude_code_body(data, data.claude_code),
-            )
-        )
-    else:
-        parts.append(
-            section(
-                "claude-code",
-                "Claude Code",
-                "",
-                unavailable("Claude Code analytics", ["claude_code_usage"]),
-            )
-        )
-    if data.api_usage:
-        parts.append(
-            section(
-                "api-usage",
-                "API usage (tokens)",
-                usage_lead(data.api_usage),
-                usage_body(data, data.api_usage),
-            )
-        )
-    else:
-        parts.append(
-            section(
-                "api-usage",
-                "API usage (tokens)",
-                "",
-                unavailable("Messages API usage", ["usage_report"]),
-            )
-        )
-    if data.cost:
-        parts.append(
-            section("cost", "Cost (USD)", cost_lead(data.cost), cost_body(data, data.cost))
-        )
-    else:
-        parts.append(section("cost", "Cost (USD)", "", unavailable("Cost", ["cost_report"])))
-    parts.append(section("organization", "Organization", org_lead(data), org_body(data.org)))
+    """Each section, or in its place a note naming the table to load."""
+    cc, usage, cost = data.claude_code, data.api_usage, data.cost
+    parts = [
+        section("claude-code", "Claude Code", claude_code_lead(cc), claude_code_body(data, cc))
+        if cc
+        else section("claude-code", "Claude Code", "",
+                     unavailable("Claude Code analytics", ["claude_code_usage"])),
+        section("api-usage", "API usage (tokens)", usage_lead(usage), usage_body(data, usage))
+        if usage
+        else section("api-usage", "API usage (tokens)", "",
+                     unavailable("Messages API usage", ["usage_report"])),
+        section("cost", "Cost (USD)", cost_lead(cost), cost_body(data, cost))
+        if cost
+        else section("cost", "Cost (USD)", "", unavailable("Cost", ["cost_report"])),
+        section("organization", "Organization", org_lead(data), org_body(data.org)),
+    ]  # fmt: skip
     return "".join(parts)
 
 

@@ -106,12 +106,14 @@ def cost_lead(cost: CostSection) -> str:
     return lead
 
 
-def cost_body(data: ReportData, cost: CostSection) -> str:
+def _cost_cards(data: ReportData, cost: CostSection) -> str:
     m = cost.month
     month = f"{m.month_start:%B %Y}"
-    headline = cards(
+    span = (data.date_to - data.date_from).days + 1
+    return cards(
         [
-            Card(fmt.usd(cost.total_usd), "Spend in this period (USD)"),
+            Card(fmt.usd(cost.total_usd), "Spend in this period (USD)", f"{span} days"),
+            Card(fmt.usd(cost.total_usd / span), "Average per day (USD)"),
             Card(
                 fmt.usd(m.spend_usd),
                 f"{month} to date (USD)",
@@ -124,6 +126,10 @@ def cost_body(data: ReportData, cost: CostSection) -> str:
             ),
         ]
     )
+
+
+def cost_body(data: ReportData, cost: CostSection) -> str:
+    headline = _cost_cards(data, cost)
     days = all_days(data.date_from, data.date_to)
     daily = top_series(series_by_name(cost.daily_by_workspace))
     return "".join(
@@ -134,7 +140,7 @@ def cost_body(data: ReportData, cost: CostSection) -> str:
                 bar_chart("Spend per day by workspace", days, daily, "usd", "USD", width=FULL),
             ),
             grid(
-                figure("By cost type (USD)", _ranked(cost.by_cost_type, "cost type")),
+                figure("By cost type (USD)", _ranked(_readable(cost.by_cost_type), "cost type")),
                 figure("By model (USD)", _ranked(cost.by_model, "model")),
             ),
             figure(
@@ -147,6 +153,11 @@ def cost_body(data: ReportData, cost: CostSection) -> str:
             ),
         )
     )
+
+
+def _readable(amounts: list[Amount]) -> list[Amount]:
+    """web_search -> Web search: the API's cost types, as words."""
+    return [Amount(a.label.replace("_", " ").capitalize(), a.value) for a in amounts]
 
 
 def _ranked(amounts: list[Amount], what: str) -> str:

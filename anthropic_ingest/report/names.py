@@ -23,7 +23,9 @@ class Names:
         if workspace_id is None:
             return DEFAULT_WORKSPACE
         name = self.workspaces.get(workspace_id, workspace_id)
-        return f"{name} (archived)" if workspace_id in self.archived else name
+        if workspace_id in self.archived and "archived" not in name.lower():
+            return f"{name} (archived)"
+        return name
 
     def api_key(self, api_key_id: str | None) -> str:
         """The key's name; a null ID is Console/Workbench usage; unknown IDs stay IDs."""

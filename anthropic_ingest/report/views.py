@@ -19,7 +19,7 @@ import dlt
 from anthropic_ingest.report import sql
 from anthropic_ingest.report.model import CONSOLE_USAGE, DEFAULT_WORKSPACE
 from anthropic_ingest.report.reader import quote_identifier
-from anthropic_ingest.schema import Column, col
+from anthropic_ingest.schema import SQL_NAMES, Column, col
 from anthropic_ingest.tables import TABLES
 from anthropic_ingest.transforms import KNOWN_TOOLS
 
@@ -339,3 +339,23 @@ def _existing_tables(client: Any, dialect: str) -> set[str]:
         _schema(client),
     )
     return {str(name) for (name,) in rows or []}
+
+
+def views_markdown() -> str:
+    """The views as Markdown (name, description, sources, columns), for docs/report.md."""
+    lines: list[str] = []
+    for view in VIEWS:
+        optional = f"; names from {', '.join(view.lookups)} when loaded" if view.lookups else ""
+        lines += [
+            f"### `{view.name}`",
+            "",
+            view.description,
+            "",
+            f"Created when {', '.join(view.sources)} is loaded{optional}.",
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+            *(f"| `{c.name}` | {SQL_NAMES[c.type]} | {c.description} |" for c in view.columns),
+            "",
+        ]
+    return "\n".join(lines)
