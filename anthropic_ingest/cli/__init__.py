@@ -34,7 +34,14 @@ app = typer.Typer(
 )
 
 # Each module defines `register(app)`; listing them here is the whole command table.
-_COMMAND_MODULES = ["ingest_cmd", "sync_cmd", "tables_cmd", "emulator_cmd", "report_cmd"]
+_COMMAND_MODULES = [
+    "ingest_cmd",
+    "sync_cmd",
+    "tables_cmd",
+    "emulator_cmd",
+    "report_cmd",
+    "demo_cmd",
+]
 
 _state = {"debug": False}
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -50,6 +50,7 @@ def run_load(plan: LoadPlan) -> LoadReport:
             pipeline.run([loader.resource() for loader in loaders], **options)
         except (PipelineStepFailed, DltException) as exc:
             raise translate_failure(exc, plan) from None
+        views = _create_views(pipeline, plan)
         stats = client.stats
     return LoadReport(
         destination=plan.destination.display,
@@ -59,7 +60,22 @@ def run_load(plan: LoadPlan) -> LoadReport:
         retries=stats.retries,
         rate_limited=stats.rate_limited,
         seconds=time.monotonic() - started,
+        views=views,
     )
+
+
+def _create_views(pipeline: dlt.Pipeline, plan: LoadPlan) -> list[str]:
+    """(Re)create the report's SQL views over the tables now in the dataset."""
+    from anthropic_ingest.report.views import create_views
+
+    try:
+        return create_views(pipeline)
+    except DltException as exc:
+        detail = secrets.redact(_first_line(exc))
+        raise errors.DestinationError(
+            f"the data was loaded into {plan.destination.display}, but creating the report "
+            f"views failed: {detail}"
+        ) from None
 
 
 def translate_failure(exc: BaseException, plan: LoadPlan) -> errors.IngestError:

@@ -1,0 +1,44 @@
+"""`anthropic-ingest demo`: see the tool work before you own an Admin key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from anthropic_ingest.cli.ingest_cmd import check_progress
+from anthropic_ingest.cli.render import make_progress, out, print_summary
+from anthropic_ingest.demo import DEMO_DEST_URI, QUERIES, run_demo
+
+HELP = """Run the whole tool against a local Admin API emulator: a synthetic organization
+(50 users, 90 days) is synced into DuckDB and the HTML report is written. No key and no
+network needed.
+
+Example:
+
+  anthropic-ingest demo
+  anthropic-ingest demo --dest-uri duckdb:///try.duckdb --report try.html --users 200
+"""
+
+
+def demo(
+    dest_uri: str = typer.Option(DEMO_DEST_URI, "--dest-uri", help="Where to load the demo."),
+    report: Path = typer.Option(Path("demo-report.html"), "--report", help="HTML report file."),
+    users: int = typer.Option(50, "--users", min=5, max=10000, help="Users in the demo org."),
+    days: int = typer.Option(90, "--days", min=1, max=365, help="Days of history."),
+    progress: str = typer.Option("interactive", "--progress", help="interactive or log."),
+) -> None:
+    check_progress(progress)
+    with make_progress(progress) as sink:
+        result = run_demo(dest_uri, report, users=users, days=days, progress=sink)
+    print_summary(result.load)
+    out.print()
+    out.print(f"Demo database: {result.database} (dataset {result.load.dataset})")
+    out.print(f"Report:        {result.report}")
+    out.print("\nThree queries worth running (duckdb demo.duckdb, or any DuckDB client):\n")
+    for title, sql in QUERIES:
+        out.print(f"-- {title}\n{sql}\n", markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo", help=HELP)(demo)

@@ -1,0 +1,79 @@
+"""The demo: a synthetic organization served locally, synced into DuckDB, and its report.
+
+Nothing leaves the machine: the Admin API is the emulator on a free port of 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from anthropic_ingest import service
+from anthropic_ingest.emulator import EmulatorConfig, running_emulator
+from anthropic_ingest.load.destinations import parse_destination_uri
+from anthropic_ingest.load.plan import LoadReport
+from anthropic_ingest.load.progress import ProgressSink
+from anthropic_ingest.report import write_report
+
+DEMO_DEST_URI = "duckdb:///demo.duckdb"
+DEMO_SEED = 2024
+
+QUERIES = (
+    (
+        "Who spends the most with Claude Code (last 30 days, USD)?",
+        "SELECT actor_id, round(sum(total_estimated_cost_cents) / 100, 2) AS usd,\n"
+        "       sum(num_sessions) AS sessions\n"
+        "FROM anthropic.claude_code_usage\n"
+        "WHERE date >= current_date - INTERVAL 30 DAY\n"
+        "GROUP BY actor_id ORDER BY usd DESC LIMIT 10;",
+    ),
+    (
+        "Spend per workspace and month, exact to the cent",
+        "SELECT date_trunc('month', bucket) AS month,\n"
+        "       coalesce(workspace_id, 'Default workspace') AS workspace,\n"
+        "       sum(amount_usd) AS usd\n"
+        "FROM anthropic.cost_report GROUP BY ALL ORDER BY month, usd DESC;",
+    ),
+    (
+        "Cache hit ratio per model",
+        "SELECT model, sum(input_cached_tokens) / sum(input_tokens + input_cached_tokens\n"
+        "       + cache_creation_ephemeral_5m_input_tokens\n"
+        "       + cache_creation_ephemeral_1h_input_tokens) AS cache_hit_ratio\n"
+        "FROM anthropic.usage_report GROUP BY model ORDER BY cache_hit_ratio DESC;",
+    ),
+)
+
+
+@dataclass
+class DemoResult:
+    """Where the demo put things, and what it loaded."""
+
+    database: str
+    report: Path
+    load: LoadReport
+
+
+def run_demo(
+    dest_uri: str = DEMO_DEST_URI,
+    report_path: Path | str = "demo-report.html",
+    *,
+    users: int = 50,
+    days: int = 90,
+    progress: ProgressSink | None = None,
+) -> DemoResult:
+    """Serve a synthetic organization, sync every table from it, and write the report."""
+    today = datetime.now(UTC).date()
+    first, last = today - timedelta(days=days), today - timedelta(days=1)
+    config = EmulatorConfig(seed=DEMO_SEED, users=users, start_date=first, end_date=last)
+    with running_emulator(config) as emu:
+        source = f"anthropic://?api_key={emu.admin_key}&base_url={emu.base_url}"
+        load = service.sync(
+            source,
+            dest_uri,
+            interval_start=first.isoformat(),
+            interval_end=last.isoformat(),
+            progress=progress,
+        )
+    report = write_report(dest_uri, load.dataset, first, last, report_path)
+    return DemoResult(parse_destination_uri(dest_uri).display, report, load)
