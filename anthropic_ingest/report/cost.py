@@ -27,7 +27,14 @@ def build_cost(reader: Reader, names: Names, first: date, last: date) -> CostSec
     ]
     return CostSection(
         total_usd=_total(reader, where),
-        daily_by_workspace=_daily_by_workspace(reader, names, where),
+        daily_by_workspace=[
+            DatedAmount(day, names.workspace(key), usd)
+            for day, key, usd in _daily_by(reader, where, "workspace_id")
+        ],
+        daily_by_model=[
+            DatedAmount(day, key or NO_MODEL, usd)
+            for day, key, usd in _daily_by(reader, where, "model")
+        ],
         by_workspace=_largest_first(by_workspace),
         by_cost_type=_largest_first(
             [Amount(key or NO_TYPE, usd) for key, usd in _sum_by(reader, where, "cost_type")]
@@ -69,12 +76,12 @@ def _sum_by(reader: Reader, where: str, column: str) -> list[tuple[str | None, D
     return [(key, Decimal(usd)) for key, usd in rows]
 
 
-def _daily_by_workspace(reader: Reader, names: Names, where: str) -> list[DatedAmount]:
+def _daily_by(reader: Reader, where: str, column: str) -> list[tuple[date, str | None, Decimal]]:
     rows = reader.query(
-        f"SELECT {sql.day('bucket')}, workspace_id, {_USD} FROM {reader.table('cost_report')} "
+        f"SELECT {sql.day('bucket')}, {column}, {_USD} FROM {reader.table('cost_report')} "
         f"WHERE {where} GROUP BY 1, 2 ORDER BY 1"
     )
-    return [DatedAmount(as_date(d), names.workspace(ws), Decimal(usd)) for d, ws, usd in rows]
+    return [(as_date(d), key, Decimal(usd)) for d, key, usd in rows]
 
 
 def _largest_first(amounts: list[Amount]) -> list[Amount]:

@@ -131,13 +131,21 @@ def _cost_cards(data: ReportData, cost: CostSection) -> str:
 def cost_body(data: ReportData, cost: CostSection) -> str:
     headline = _cost_cards(data, cost)
     days = all_days(data.date_from, data.date_to)
-    daily = top_series(series_by_name(cost.daily_by_workspace))
+    by_workspace = top_series(series_by_name(cost.daily_by_workspace))
+    by_model = top_series(series_by_name(cost.daily_by_model))
     return "".join(
         (
             headline,
             figure(
                 "Spend per day by workspace (USD)",
-                bar_chart("Spend per day by workspace", days, daily, "usd", "USD", width=FULL),
+                bar_chart(
+                    "Spend per day by workspace", days, by_workspace, "usd", "USD", width=FULL
+                ),
+            ),
+            figure(
+                "Spend per day by model (USD)",
+                bar_chart("Spend per day by model", days, by_model, "usd", "USD", width=FULL),
+                "Web search, code execution and other costs without a model are one series.",
             ),
             grid(
                 figure("By cost type (USD)", _ranked(_readable(cost.by_cost_type), "cost type")),

@@ -216,6 +216,7 @@ class CostSection:
 
     total_usd: Decimal
     daily_by_workspace: list[DatedAmount]
+    daily_by_model: list[DatedAmount]
     by_workspace: list[Amount]
     by_cost_type: list[Amount]
     by_model: list[Amount]

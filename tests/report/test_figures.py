@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from anthropic_ingest.report import build_report
+from anthropic_ingest.report.cost import NO_MODEL
 from anthropic_ingest.report.model import CONSOLE_USAGE, DEFAULT_WORKSPACE, ReportData
 from anthropic_ingest.transforms import KNOWN_TOOLS
 from tests.report import expected as x
@@ -150,13 +151,18 @@ def test_cost_in_dollars_by_workspace_type_and_model(loaded: Loaded, rows: Rows)
     }
     by_model = x.group_sum(cost, lambda r: r["model"], lambda r: r["amount_cents"])
     assert {a.label: a.value for a in section.by_model} == {
-        (k or "No model (web search etc.)"): x.usd(v) for k, v in by_model.items()
+        (k or NO_MODEL): x.usd(v) for k, v in by_model.items()
     }
     daily = x.group_sum(cost, lambda r: (r["bucket"].date(), r["workspace_id"]),
                         lambda r: r["amount_cents"])  # fmt: skip
     eng = {d: x.usd(v) for (d, ws), v in daily.items() if ws == "wrkspc_eng"}
     shown = {p.day: p.value for p in section.daily_by_workspace if p.series == "Engineering"}
     assert shown == eng
+    per_model = x.group_sum(cost, lambda r: (r["bucket"].date(), r["model"] or NO_MODEL),
+                            lambda r: r["amount_cents"])  # fmt: skip
+    assert {(p.day, p.series): p.value for p in section.daily_by_model} == {
+        k: x.usd(v) for k, v in per_model.items()
+    }
 
 
 def test_month_to_date_and_projection(loaded: Loaded, rows: Rows) -> None:
