@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from anthropic_ingest.report import build_report, fmt
+from anthropic_ingest.report import VIEWS, build_report, fmt
 from tests.conftest import Destination, assert_no_secret, run_cli, source_uri
 from tests.integration import expected
 
@@ -87,6 +87,17 @@ def test_report_figures_equal_what_the_emulator_served(synced: Destination, emul
     ]
     assert data.org.pending_invites is not None
     assert len(data.org.pending_invites) == len(pending)
+
+
+def test_sync_leaves_the_views_holding_the_same_figures(synced: Destination, emulator: Any) -> None:
+    views = synced.query(
+        "select table_name from information_schema.tables "
+        "where table_schema = '{ds}' and table_type = 'VIEW'"
+    )
+    assert sorted(v for (v,) in views) == sorted(view.name for view in VIEWS)
+    ((total,),) = synced.query("select sum(cost_usd) from {ds}.cost_daily_usd_by_workspace")
+    served = sum((a for *_, a in expected.cost(emulator.org, FIRST, LAST)), Decimal(0)) / 100
+    assert Decimal(total) == served
 
 
 def test_cli_report_of_a_synced_destination(
