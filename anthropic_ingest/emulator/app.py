@@ -164,7 +164,7 @@ class EmulatorApp:
             raise not_found()
         if request.method != "GET":
             raise ApiError(405, f"{request.method} is not supported by this emulator (reads only)")
-        self._check_credentials(request.headers)
+        self._check_headers(request.headers)
         org = self.org
         retry = self.limiter.admit()
         if retry is not None:
@@ -181,7 +181,8 @@ class EmulatorApp:
             faults.alter_page(fault, route.paging, page, query)
         return json_outcome(200, page, [("anthropic-organization-id", org.organization["id"])])
 
-    def _check_credentials(self, headers: Mapping[str, str]) -> None:
+    def _check_headers(self, headers: Mapping[str, str]) -> None:
+        """401 without the admin key, then 400 without a supported anthropic-version."""
         kind, secret = credential(headers)
         if kind is None:
             raise ApiError(401, "x-api-key header is required")

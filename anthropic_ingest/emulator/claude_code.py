@@ -23,9 +23,9 @@ _TOOL_CHANCE["write_tool"] = 0.75
 _CENT = Decimal("0.01")
 
 
-def _actors(directory: Directory, day: date) -> list[tuple[str, str, float, str | None]]:
+def _actors(h: Hasher, directory: Directory, day: date) -> list[tuple[str, str, float, str | None]]:
     """(actor type, actor label, weekday activity, subscription type) of every possible actor."""
-    subscription_kind = "enterprise" if directory.organization["id"] < "8" else "team"
+    subscription_kind = "enterprise" if h.unit("subscription-kind") < 0.5 else "team"
     actors: list[tuple[str, str, float, str | None]] = []
     for person in directory.people:
         if person.claude_code and person.added.date() <= day:
@@ -41,7 +41,7 @@ def claude_code_records(h: Hasher, directory: Directory, day: date) -> list[Reco
     """Every record of `day`, in the stable order the endpoint pages through."""
     weekend = day.weekday() >= 5
     records = []
-    for actor_type, label, activity, subscription in _actors(directory, day):
+    for actor_type, label, activity, subscription in _actors(h, directory, day):
         rng = h.rng("claude-code", day.toordinal(), actor_type, label)
         if rng.random() >= (activity * 0.2 if weekend else activity):
             continue

@@ -50,6 +50,9 @@ class Fault:
         if status is not None and not (isinstance(status, int) and 100 <= status <= 599):
             raise ValueError(f"status must be an HTTP status code, got {status!r}")
         retry_after, retry_after_ms = spec.get("retry_after"), spec.get("retry_after_ms")
+        ms = spec.get("ms", 1000)
+        if not isinstance(ms, int) or ms < 0:
+            raise ValueError(f"ms must be a non-negative integer, got {ms!r}")
         should_retry = spec.get("should_retry")
         if should_retry is not None and not isinstance(should_retry, bool):
             raise ValueError("should_retry must be true or false")
@@ -61,7 +64,7 @@ class Fault:
             should_retry=should_retry,
             error_type=spec.get("error_type"),
             message=spec.get("message"),
-            ms=int(spec.get("ms", 1000)),
+            ms=ms,
         )
 
     def to_dict(self) -> dict[str, Any]:

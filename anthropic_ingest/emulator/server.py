@@ -27,6 +27,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # bursts of new connections from concurrent clients
 
     def __init__(self, address: tuple[str, int], app: EmulatorApp) -> None:
         self.app = app
@@ -83,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._write(outcome)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
 
     def _write(self, outcome: Outcome) -> None:
         truncated = outcome.action == "truncate"

@@ -203,6 +203,8 @@ def test_bad_fault_specs_are_rejected(live: Emulator) -> None:
         live.script(USERS, [{"kind": "explode"}])
     with pytest.raises(ValueError, match="status"):
         live.script(USERS, [{"kind": "status"}])
+    with pytest.raises(ValueError, match="ms must be"):
+        live.script(USERS, [{"kind": "slow", "ms": -5}])
     with pytest.raises(ValueError, match="unknown fault field"):
         live.script(USERS, [{"kind": "drop", "statsu": 500}])
 
