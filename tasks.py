@@ -29,8 +29,8 @@ def _run(*args: str | Path) -> None:
 
 def ensure_env() -> None:
     """Create .venv and install the project with its dev extras when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("anthropic-ingest needs Python 3.11 or newer (found %s)" % sys.version.split()[0])
+    if sys.version_info[:2] < (3, 11):  # noqa: UP036 - this file must run on any python3
+        sys.exit(f"anthropic-ingest needs Python 3.11 or newer (found {sys.version.split()[0]})")
     if not (BIN / "python").exists():
         _run(sys.executable, "-m", "venv", VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()

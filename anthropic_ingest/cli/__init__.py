@@ -6,6 +6,7 @@ Errors are turned into one-line messages and exit codes here, and only here.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 
@@ -63,6 +64,9 @@ def _root(
     ),
 ) -> None:
     _state["debug"] = debug
+    # dlt logs every failed job with a traceback; the CLI reports one line instead, and shows
+    # dlt's own log only with --debug (a user's RUNTIME__LOG_LEVEL still wins).
+    os.environ.setdefault("RUNTIME__LOG_LEVEL", "WARNING" if debug else "CRITICAL")
 
 
 def _register_commands() -> None:

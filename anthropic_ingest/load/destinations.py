@@ -89,7 +89,10 @@ def _duckdb(parts: Any) -> DestinationConfig:
     path = path[1:] if path.startswith("/") else path
     if not path:
         raise UsageError(f"duckdb URI has no file path; {_expected('duckdb')}")
-    return DestinationConfig("duckdb", dlt.destinations.duckdb(path), f"duckdb:///{path}")
+    from anthropic_ingest.load.duckdb_names import duckdb_file
+
+    destination = duckdb_file(path, destination_name="duckdb")
+    return DestinationConfig("duckdb", destination, f"duckdb:///{path}")
 
 
 def _require_host_db(parts: Any, kind: str) -> str:

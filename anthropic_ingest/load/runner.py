@@ -7,6 +7,7 @@ resumes where the last one stopped, and a crashed run never leaves them ahead of
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -25,6 +26,11 @@ from anthropic_ingest.load.resources import GroupLoader, group_targets
 def pipeline_name(dataset: str) -> str:
     """The dlt pipeline name: one per dataset, so `ingest` and `sync` share resume points."""
     return "anthropic_ingest_" + re.sub(r"[^a-zA-Z0-9_]", "_", dataset)
+
+
+# A replaced table is swapped in from a staging copy in one transaction, so a failed load
+# leaves the previous rows in place instead of an emptied table.
+os.environ.setdefault("DESTINATION__REPLACE_STRATEGY", "insert-from-staging")
 
 
 def run_load(plan: LoadPlan) -> LoadReport:
@@ -90,11 +96,16 @@ def translate_failure(exc: BaseException, plan: LoadPlan) -> errors.IngestError:
         deepest = cause
         cause = cause.__cause__ or cause.__context__
     step = getattr(exc, "step", None)
-    where = f" during the {step} step" if step else ""
     detail = secrets.redact(_first_line(deepest))
+    if step == "load":
+        return errors.DestinationError(
+            f"{plan.destination.display} refused the data: {detail}. If a table of that name "
+            "already existed with other columns, choose another --dest-table (or --dataset) "
+            "or drop it; tables are unchanged unless their load had completed"
+        )
+    where = f" during the {step} step" if step else ""
     return errors.DestinationError(
-        f"loading into {plan.destination.display} failed{where}: {detail}; the tables were "
-        "left as they were before this run's failed step"
+        f"loading into {plan.destination.display} failed{where}: {detail}; nothing was changed"
     )
 
 

@@ -320,7 +320,8 @@ def _qualifier(client: Any, dialect: str) -> Callable[[str], str]:
     """Qualified names; in DuckDB with the catalog when the file is named like the dataset
     (`anthropic.duckdb` holding `anthropic`), where `anthropic.t` would be ambiguous."""
     prefix = ""
-    if dialect == "duckdb":
+    already_qualified = len(client.make_qualified_table_name_path(None, quote=False)) > 1
+    if dialect == "duckdb" and not already_qualified:
         ((catalog,),) = client.execute_sql("SELECT current_database()")
         if catalog == _schema(client):
             prefix = quote_identifier(str(catalog)) + "."

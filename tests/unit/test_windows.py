@@ -12,8 +12,8 @@ from anthropic_ingest.load.windows import DEFAULT_START, Interval, parse_interva
 NOW = datetime(2025, 3, 10, 15, 30, tzinfo=UTC)
 
 
-def d(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def d(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def test_date_end_is_inclusive() -> None:
