@@ -14,6 +14,9 @@ from anthropic_ingest import secrets
 from anthropic_ingest.errors import UsageError
 
 DEFAULT_DEST_URI = "duckdb:///anthropic.duckdb"
+# SQL destinations swap a replaced table in from a staging copy in one transaction, so a failed
+# load leaves the previous rows in place instead of an emptied table.
+ATOMIC_REPLACE = {"replace_strategy": "insert-from-staging"}
 
 FORMS = {
     "duckdb": "duckdb:///path/to/file.duckdb",
@@ -91,7 +94,7 @@ def _duckdb(parts: Any) -> DestinationConfig:
         raise UsageError(f"duckdb URI has no file path; {_expected('duckdb')}")
     from anthropic_ingest.load.duckdb_names import duckdb_file
 
-    destination = duckdb_file(path, destination_name="duckdb")
+    destination = duckdb_file(path, destination_name="duckdb", **ATOMIC_REPLACE)
     return DestinationConfig("duckdb", destination, f"duckdb:///{path}")
 
 
@@ -109,7 +112,7 @@ def _postgres(parts: Any) -> DestinationConfig:
     credentials = PostgresCredentials(urlunsplit(("postgresql", *parts[1:])))
     if credentials.password is None:
         credentials.password = ""  # trust or peer authentication
-    destination = dlt.destinations.postgres(credentials=credentials)
+    destination = dlt.destinations.postgres(credentials=credentials, **ATOMIC_REPLACE)
     return DestinationConfig("postgresql", destination, _display(parts))
 
 
@@ -120,7 +123,7 @@ def _mysql(parts: Any) -> DestinationConfig:
     credentials = SqlalchemyCredentials(urlunsplit(("mysql+pymysql", *parts[1:])))
     if credentials.password is None:
         credentials.password = ""
-    destination = dlt.destinations.sqlalchemy(credentials=credentials)
+    destination = dlt.destinations.sqlalchemy(credentials=credentials, **ATOMIC_REPLACE)
     return DestinationConfig("mysql", destination, _display(parts))
 
 
@@ -137,7 +140,7 @@ def _bigquery(parts: Any) -> DestinationConfig:
     if path:
         details["credentials_path"] = path
         kwargs["credentials"] = _gcp_credentials(Path(path).expanduser(), project)
-    destination = dlt.destinations.bigquery(**kwargs)
+    destination = dlt.destinations.bigquery(**kwargs, **ATOMIC_REPLACE)
     display = f"bigquery://{project}" + (f".{dataset}" if dataset else "")
     return DestinationConfig("bigquery", destination, display, dataset or None, details=details)
 
@@ -159,7 +162,7 @@ def _snowflake(parts: Any) -> DestinationConfig:
     database = _require_host_db(parts, "snowflake")
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     details = {"account": parts.hostname, "database": database, **query}
-    destination = dlt.destinations.snowflake(credentials=urlunsplit(parts))
+    destination = dlt.destinations.snowflake(credentials=urlunsplit(parts), **ATOMIC_REPLACE)
     return DestinationConfig("snowflake", destination, _display(parts), details=details)
 
 

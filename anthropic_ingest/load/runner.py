@@ -7,7 +7,6 @@ resumes where the last one stopped, and a crashed run never leaves them ahead of
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 import time
@@ -26,11 +25,6 @@ from anthropic_ingest.load.resources import GroupLoader, group_targets
 def pipeline_name(dataset: str) -> str:
     """The dlt pipeline name: one per dataset, so `ingest` and `sync` share resume points."""
     return "anthropic_ingest_" + re.sub(r"[^a-zA-Z0-9_]", "_", dataset)
-
-
-# A replaced table is swapped in from a staging copy in one transaction, so a failed load
-# leaves the previous rows in place instead of an emptied table.
-os.environ.setdefault("DESTINATION__REPLACE_STRATEGY", "insert-from-staging")
 
 
 def run_load(plan: LoadPlan) -> LoadReport:
