@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from anthropic_ingest.emulator.errors import ApiError, invalid_request
+from anthropic_ingest.emulator.errors import invalid_request
 from anthropic_ingest.emulator.timeutil import parse_day, parse_rfc3339
 
 _INT = re.compile(r"^[0-9]+$")
@@ -104,9 +104,3 @@ class Query:
         given = [n for n in names if self.value(n) is not None]
         if len(given) > 1:
             raise invalid_request(f"{' and '.join(given)} cannot be used together")
-
-
-def require(condition: bool, error: ApiError) -> None:
-    """Raise `error` unless `condition` holds."""
-    if not condition:
-        raise error

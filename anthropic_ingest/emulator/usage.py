@@ -30,7 +30,6 @@ DIMENSIONS = (
     "account_id",
     "service_account_id",
 )
-WORKSPACE = DIMENSIONS.index("workspace_id")
 # uncached, cache 1h, cache 5m, cache read, output, web searches
 Metrics = tuple[int, int, int, int, int, int]
 Bucket = dict[int, Metrics]  # stream index -> metrics
