@@ -16,7 +16,7 @@ from anthropic_ingest.errors import UsageError
 DEFAULT_DEST_URI = "duckdb:///anthropic.duckdb"
 # SQL destinations swap a replaced table in from a staging copy in one transaction, so a failed
 # load leaves the previous rows in place instead of an emptied table.
-ATOMIC_REPLACE = {"replace_strategy": "insert-from-staging"}
+ATOMIC_REPLACE: dict[str, Any] = {"replace_strategy": "insert-from-staging"}
 
 FORMS = {
     "duckdb": "duckdb:///path/to/file.duckdb",

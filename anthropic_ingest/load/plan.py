@@ -41,6 +41,7 @@ class LoadPlan:
     full_refresh: bool = False
     progress: ProgressSink = field(default_factory=NullProgress)
     now: datetime | None = None
+    lock_timeout: float = 1800.0
 
 
 @dataclass

@@ -20,6 +20,7 @@ from anthropic_ingest import errors, secrets
 from anthropic_ingest.client import AdminClient
 from anthropic_ingest.load.plan import LoadPlan, LoadReport
 from anthropic_ingest.load.resources import GroupLoader, group_targets
+from anthropic_ingest.load.run_lock import run_lock
 
 
 def pipeline_name(dataset: str) -> str:
@@ -46,11 +47,15 @@ def run_load(plan: LoadPlan) -> LoadReport:
         options: dict[str, Any] = {"loader_file_format": plan.destination.loader_file_format}
         if plan.full_refresh:
             options["refresh"] = "drop_resources"
-        try:
-            pipeline.run([loader.resource() for loader in loaders], **options)
-        except (PipelineStepFailed, DltException) as exc:
-            raise translate_failure(exc, plan) from None
-        views = _create_views(pipeline, plan)
+        waiting = f"waiting for another run loading into {plan.destination.display} to finish"
+        with run_lock(
+            plan.destination, plan.dataset, plan.lock_timeout, lambda: plan.progress.note(waiting)
+        ):
+            try:
+                pipeline.run([loader.resource() for loader in loaders], **options)
+            except (PipelineStepFailed, DltException) as exc:
+                raise translate_failure(exc, plan) from None
+            views = _create_views(pipeline, plan)
         stats = client.stats
     return LoadReport(
         destination=plan.destination.display,
