@@ -14,7 +14,7 @@ from typing import Any
 
 from anthropic_ingest.emulator import catalog as cat
 from anthropic_ingest.emulator.directory import Directory
-from anthropic_ingest.emulator.hashing import Hasher
+from anthropic_ingest.emulator.hashing import Hasher, between
 from anthropic_ingest.emulator.timeutil import day_start, format_bucket
 
 Record = dict[str, Any]
@@ -75,7 +75,7 @@ def _record(
     terminal: str,
     is_remote: bool,
 ) -> Record:
-    added = rng.randint(0, 2_500)
+    added = between(rng.random, 0, 2_500)
     return {
         "date": format_bucket(day_start(day)),
         "actor": actor,
@@ -85,10 +85,10 @@ def _record(
         "terminal_type": terminal,
         "is_remote": is_remote,
         "core_metrics": {
-            "num_sessions": rng.randint(1, 14),
-            "lines_of_code": {"added": added, "removed": rng.randint(0, added)},
-            "commits_by_claude_code": rng.randint(0, 9),
-            "pull_requests_by_claude_code": rng.randint(0, 3),
+            "num_sessions": between(rng.random, 1, 14),
+            "lines_of_code": {"added": added, "removed": between(rng.random, 0, added)},
+            "commits_by_claude_code": between(rng.random, 0, 9),
+            "pull_requests_by_claude_code": between(rng.random, 0, 3),
         },
         "tool_actions": _tool_actions(rng),
         "model_breakdown": _model_breakdown(rng),
@@ -99,7 +99,10 @@ def _tool_actions(rng: random.Random) -> dict[str, dict[str, int]]:
     actions = {}
     for tool in cat.TOOLS:
         if rng.random() < _TOOL_CHANCE[tool]:
-            actions[tool] = {"accepted": rng.randint(0, 60), "rejected": rng.randint(0, 8)}
+            actions[tool] = {
+                "accepted": between(rng.random, 0, 60),
+                "rejected": between(rng.random, 0, 8),
+            }
     return actions
 
 
@@ -109,10 +112,10 @@ def _model_breakdown(rng: random.Random) -> list[Record]:
     breakdown = []
     for model in sorted(models, key=lambda m: m.id):
         tokens = {
-            "input": rng.randint(1_000, 400_000),
-            "output": rng.randint(200, 90_000),
-            "cache_read": rng.randint(0, 2_000_000),
-            "cache_creation": rng.randint(0, 150_000),
+            "input": between(rng.random, 1_000, 400_000),
+            "output": between(rng.random, 200, 90_000),
+            "cache_read": between(rng.random, 0, 2_000_000),
+            "cache_creation": between(rng.random, 0, 150_000),
         }
         cents = (
             tokens["input"] * model.price("uncached_input_tokens")

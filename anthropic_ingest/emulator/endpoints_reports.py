@@ -88,7 +88,7 @@ def usage_messages(call: Call) -> Record:
         {
             "starting_at": format_bucket(start),
             "ending_at": format_bucket(start + WIDTHS[width]),
-            "results": call.org.usage_results(start, width, group_by, filters, speed),
+            "results": call.org.usage_results_json(start, width, group_by, filters, speed),
         }
         for start in starts
     ]
@@ -106,7 +106,7 @@ def cost_report(call: Call) -> Record:
         {
             "starting_at": format_bucket(start),
             "ending_at": format_bucket(start + WIDTHS["1d"]),
-            "results": call.org.cost_results(start.date(), group_by),
+            "results": call.org.cost_results_json(start.date(), group_by),
         }
         for start in starts
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from collections.abc import Callable
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _SEP = "\x1f"
@@ -53,3 +54,8 @@ class Hasher:
     def uuid(self, *parts: object) -> str:
         """A version-4-shaped UUID string for this path."""
         return str(uuid.UUID(bytes=_digest(self.seed, ("uuid", *parts), 16), version=4))
+
+
+def between(rand: Callable[[], float], low: int, high: int) -> int:
+    """A uniform integer in [low, high] from `rand()` in [0, 1): cheaper than randint."""
+    return low + int(rand() * (high - low + 1))

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from anthropic_ingest.emulator import cost
+from anthropic_ingest.emulator import cost, jsonenc
 from anthropic_ingest.emulator.claude_code import claude_code_records
 from anthropic_ingest.emulator.config import DEFAULT_SEED, DEFAULT_USERS, EmulatorConfig
 from anthropic_ingest.emulator.directory import build_directory
@@ -48,6 +48,8 @@ class SyntheticOrg:
         self._cost_lines = lru_cache(maxsize=512)(self._lines_of_day)
         self._cost_rows = lru_cache(maxsize=budget)(self._cost_rows_of_day)
         self._usage_rows = lru_cache(maxsize=budget)(self._usage_rows_of_bucket)
+        self._usage_json = lru_cache(maxsize=budget)(self._usage_json_of_bucket)
+        self._cost_json = lru_cache(maxsize=budget)(self._cost_json_of_day)
         self._claude_code = lru_cache(maxsize=16)(self._claude_code_day)
 
     @classmethod
@@ -166,8 +168,24 @@ class SyntheticOrg:
         implied when grouping by speed.
         """
         speed = speed or "speed" in group_by
-        frozen = tuple(sorted((dim, tuple(sorted(v))) for dim, v in (filters or {}).items()))
+        frozen = _freeze(filters)
         return list(self._usage_rows(bucket_start, bucket_width, tuple(group_by), frozen, speed))
+
+    def usage_results_json(
+        self,
+        bucket_start: datetime,
+        bucket_width: str = "1d",
+        group_by: Sequence[str] = (),
+        filters: Mapping[str, Iterable[str]] | None = None,
+        speed: bool = False,
+    ) -> jsonenc.Fragment:
+        """`usage_results` encoded once as JSON (what the endpoint splices into pages)."""
+        speed = speed or "speed" in group_by
+        frozen = _freeze(filters)
+        return self._usage_json(bucket_start, bucket_width, tuple(group_by), frozen, speed)
+
+    def _usage_json_of_bucket(self, *key: Any) -> jsonenc.Fragment:
+        return jsonenc.fragment(self._usage_rows(*key))
 
     def _usage_rows_of_bucket(
         self,
@@ -204,8 +222,15 @@ class SyntheticOrg:
         """The `results` of one daily cost-report bucket."""
         return list(self._cost_rows(day, tuple(group_by)))
 
+    def cost_results_json(self, day: date, group_by: Sequence[str] = ()) -> jsonenc.Fragment:
+        """`cost_results` encoded once as JSON (what the endpoint splices into pages)."""
+        return self._cost_json(day, tuple(group_by))
+
     def _cost_rows_of_day(self, day: date, group_by: tuple[str, ...]) -> list[Record]:
         return cost.cost_rows(self._cost_lines(day), group_by)
+
+    def _cost_json_of_day(self, day: date, group_by: tuple[str, ...]) -> jsonenc.Fragment:
+        return jsonenc.fragment(self._cost_rows(day, group_by))
 
     def _lines_of_day(self, day: date) -> list[cost.Line]:
         if not self.has_data(day):
@@ -223,3 +248,8 @@ class SyntheticOrg:
         if not self.has_data(day):
             return ()
         return tuple(claude_code_records(self._h, self._dir, day))
+
+
+def _freeze(filters: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A hashable, order-independent form of report filters (a cache key)."""
+    return tuple(sorted((dim, tuple(sorted(set(v)))) for dim, v in (filters or {}).items()))

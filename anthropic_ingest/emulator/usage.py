@@ -8,7 +8,9 @@ its 1h buckets, and an hour the sum of its minutes. Only a bounded number of day
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import bisect
+import itertools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -16,7 +18,7 @@ from typing import Any
 
 from anthropic_ingest.emulator import catalog as cat
 from anthropic_ingest.emulator.directory import Directory
-from anthropic_ingest.emulator.hashing import Hasher
+from anthropic_ingest.emulator.hashing import Hasher, between
 from anthropic_ingest.emulator.timeutil import WIDTHS
 
 DIMENSIONS = (
@@ -34,7 +36,7 @@ DIMENSIONS = (
 Metrics = tuple[int, int, int, int, int, int]
 Bucket = dict[int, Metrics]  # stream index -> metrics
 _HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 8, 9, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1)
-_HOURS = tuple(range(24))
+_HOUR_CUMULATIVE = tuple(itertools.accumulate(_HOUR_WEIGHTS))
 _Callers = tuple[str | None, str | None, str | None, str | None]  # key, workspace, account, svac
 
 
@@ -153,14 +155,13 @@ def _model_streams(
             out.append(Stream(dims, workspace, day, activity, volume))
 
 
-def _event_metrics(rng: Any, stream: Stream) -> Metrics:
-    long_context = stream.dims[4] == "200k-1M"
-    uncached = rng.randint(200_000, 600_000) if long_context else rng.randint(200, 40_000)
-    cache_1h = 0 if rng.random() < 0.9 else rng.randint(500, 10_000)
-    cache_5m = 0 if rng.random() < 0.6 else rng.randint(500, 20_000)
-    cache_read = 0 if rng.random() < 0.4 else rng.randint(1_000, 120_000)
-    output = rng.randint(50, 8_000)
-    searches = 0 if rng.random() < 0.85 else rng.randint(1, 6)
+def _event_metrics(rand: Callable[[], float], long_context: bool) -> Metrics:
+    uncached = between(rand, 200_000, 600_000) if long_context else between(rand, 200, 40_000)
+    cache_1h = 0 if rand() < 0.9 else between(rand, 500, 10_000)
+    cache_5m = 0 if rand() < 0.6 else between(rand, 500, 20_000)
+    cache_read = 0 if rand() < 0.4 else between(rand, 1_000, 120_000)
+    output = between(rand, 50, 8_000)
+    searches = 0 if rand() < 0.85 else between(rand, 1, 6)
     return (uncached, cache_1h, cache_5m, cache_read, output, searches)
 
 
@@ -171,14 +172,15 @@ def generate_day(h: Hasher, streams: tuple[Stream, ...], day: date) -> DayUsage:
     for index, stream in enumerate(streams):
         if day < stream.since:
             continue
-        rng = h.rng("usage", day.toordinal(), index)
-        if rng.random() >= stream.activity * (1.0 if weekday else 0.35):
+        rand = h.rng("usage", day.toordinal(), index).random
+        if rand() >= stream.activity * (1.0 if weekday else 0.35):
             continue
         busy = stream.volume if weekday else max(1, stream.volume // 3)
-        for _ in range(1 + rng.randrange(busy)):
-            hour = rng.choices(_HOURS, _HOUR_WEIGHTS)[0]
-            minute = hour * 60 + rng.randrange(60)
-            _merge(minutes.setdefault(minute, {}), index, _event_metrics(rng, stream))
+        long_context = stream.dims[4] == "200k-1M"
+        for _ in range(1 + int(rand() * busy)):
+            hour = bisect.bisect(_HOUR_CUMULATIVE, rand() * _HOUR_CUMULATIVE[-1])
+            minute = hour * 60 + int(rand() * 60)
+            _merge(minutes.setdefault(minute, {}), index, _event_metrics(rand, long_context))
     return DayUsage(minutes)
 
 
