@@ -197,7 +197,7 @@ class SyntheticOrg:
     ) -> list[Record]:
         allowed = self._usage.allowed(dict(filters))
         bucket = self._usage.bucket(bucket_start, bucket_width)
-        return usage_rows(bucket, self._usage.streams, group_by, allowed, speed)
+        return usage_rows(bucket, self._usage.grouping(group_by, speed), allowed)
 
     def usage_report(
         self,

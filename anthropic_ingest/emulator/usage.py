@@ -192,6 +192,10 @@ class UsageModel:
         self.first, self.last = first, last
         self._h = h
         self.day = lru_cache(maxsize=64)(self._day)
+        self.grouping = lru_cache(maxsize=256)(self._grouping)
+
+    def _grouping(self, group_by: tuple[str, ...], speed: bool) -> Grouping:
+        return Grouping.build(self.streams, group_by, speed)
 
     def _day(self, day: date) -> DayUsage:
         if not self.first <= day <= self.last:
@@ -226,39 +230,51 @@ def _passes(stream: Stream, dimension: str, values: set[str]) -> bool:
     return stream.dims[DIMENSIONS.index(dimension)] in values
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """How streams fold into rows for one `group_by`: a rank per stream, a row label per rank.
+
+    Ranks follow the row order within a bucket (nulls first, then by value), so a bucket's
+    rows come out sorted without comparing strings again.
+    """
+
+    rank_of_stream: tuple[int, ...]
+    labels: tuple[dict[str, str | None], ...]  # every dimension, null unless grouped
+
+    @classmethod
+    def build(cls, streams: tuple[Stream, ...], group_by: tuple[str, ...], speed: bool) -> Grouping:
+        positions = [DIMENSIONS.index(d) for d in group_by]
+        keys = [tuple(s.dims[p] for p in positions) for s in streams]
+        ordered = sorted(set(keys), key=lambda k: tuple((v is not None, v or "") for v in k))
+        rank = {key: i for i, key in enumerate(ordered)}
+        shown = [d for d in DIMENSIONS if d != "speed" or speed]
+        labels = tuple(
+            {d: dict(zip(group_by, key, strict=True)).get(d) for d in shown} for key in ordered
+        )
+        return cls(tuple(rank[k] for k in keys), labels)
+
+
 def usage_rows(
-    bucket: Bucket,
-    streams: tuple[Stream, ...],
-    group_by: tuple[str, ...],
-    allowed: frozenset[int] | None,
-    with_speed: bool,
+    bucket: Bucket, grouping: Grouping, allowed: frozenset[int] | None
 ) -> list[dict[str, Any]]:
     """Report rows of one bucket: one per distinct combination of the grouped dimensions."""
-    positions = [DIMENSIONS.index(d) for d in group_by]
-    sums: dict[tuple[str | None, ...], Metrics] = {}
+    ranks = grouping.rank_of_stream
+    sums: dict[int, Metrics] = {}
     for index, metrics in bucket.items():
         if allowed is None or index in allowed:
-            dims = streams[index].dims
-            _merge(sums, tuple(dims[p] for p in positions), metrics)
-    rows = []
-    for key in sorted(sums, key=lambda k: tuple((v is not None, v or "") for v in k)):
-        shown = dict(zip(group_by, key, strict=True))
-        rows.append(_row(sums[key], shown, with_speed))
-    return rows
+            _merge(sums, ranks[index], metrics)
+    return [_row(sums[rank], grouping.labels[rank]) for rank in sorted(sums)]
 
 
-def _row(m: Metrics, shown: dict[str, str | None], with_speed: bool) -> dict[str, Any]:
-    row: dict[str, Any] = {
+def _row(m: Metrics, labels: dict[str, str | None]) -> dict[str, Any]:
+    return {
         "uncached_input_tokens": m[0],
         "cache_creation": {"ephemeral_1h_input_tokens": m[1], "ephemeral_5m_input_tokens": m[2]},
         "cache_read_input_tokens": m[3],
         "output_tokens": m[4],
         "server_tool_use": {"web_search_requests": m[5]},
+        **labels,
     }
-    for dim in DIMENSIONS:
-        if dim != "speed" or with_speed:
-            row[dim] = shown.get(dim)
-    return row
 
 
 def bucket_starts(first: datetime, end: datetime, width: str) -> list[datetime]:
