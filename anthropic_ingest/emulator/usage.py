@@ -1,7 +1,8 @@
 """Messages API usage: streams of requests, generated per day as minute-stamped events.
 
 A stream is one combination of report dimensions (key, workspace, model, tier, ...). For each
-(stream, day) a private RNG decides whether it was active and emits events at given minutes.
+day, an RNG seeded from (seed, day) decides stream by stream whether it was active and emits
+its events at given minutes.
 Minute, hour and day buckets are all sums of the same events, so a 1d bucket equals the sum of
 its 1h buckets, and an hour the sum of its minutes. Only a bounded number of days is cached.
 """
@@ -169,10 +170,11 @@ def generate_day(h: Hasher, streams: tuple[Stream, ...], day: date) -> DayUsage:
     """The usage of one day; depends only on the seed, the streams and the day."""
     weekday = day.weekday() < 5
     minutes: dict[int, Bucket] = {}
+    # One generator per day, drawn in stream order: the streams are fixed per (seed, users).
+    rand = h.rng("usage", day.toordinal()).random
     for index, stream in enumerate(streams):
         if day < stream.since:
             continue
-        rand = h.rng("usage", day.toordinal(), index).random
         if rand() >= stream.activity * (1.0 if weekday else 0.35):
             continue
         busy = stream.volume if weekday else max(1, stream.volume // 3)
