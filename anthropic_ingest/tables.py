@@ -34,6 +34,9 @@ class TableSpec:
     cursor: str | None = None
     not_provided: tuple[tuple[str, str], ...] = ()
     list_params: tuple[tuple[str, str], ...] = field(default=())
+    # Fields the API documents as always sent: one that goes missing loads as null, with a
+    # warning, so a change in the API is noticed instead of silently blanking a column.
+    expected_fields: frozenset[str] = frozenset()
 
     @property
     def column_names(self) -> list[str]:
@@ -95,6 +98,18 @@ _TOOL_COLUMNS = tuple(
 
 CLAUDE_CODE_USAGE = TableSpec(
     name="claude_code_usage",
+    expected_fields=frozenset(
+        {
+            "date",
+            "actor",
+            "organization_id",
+            "customer_type",
+            "terminal_type",
+            "core_metrics",
+            "tool_actions",
+            "model_breakdown",
+        }
+    ),
     description="Daily Claude Code activity per user or API key, terminal and local/remote.",
     endpoint="GET /v1/organizations/usage_report/claude_code (one request chain per day)",
     fetch="claude_code",
@@ -176,6 +191,7 @@ CLAUDE_CODE_USAGE = TableSpec(
 
 CLAUDE_CODE_USAGE_BY_MODEL = TableSpec(
     name="claude_code_usage_by_model",
+    expected_fields=frozenset({"date", "actor", "terminal_type", "model_breakdown"}),
     description=(
         "The per-model split of claude_code_usage: which model the tokens and estimated cost "
         "went to (the seed's totals lose this)."
@@ -215,6 +231,21 @@ CLAUDE_CODE_USAGE_BY_MODEL = TableSpec(
 
 USAGE_REPORT = TableSpec(
     name="usage_report",
+    expected_fields=frozenset(
+        {
+            "starting_at",
+            "ending_at",
+            "uncached_input_tokens",
+            "output_tokens",
+            "cache_read_input_tokens",
+            "cache_creation",
+            "server_tool_use",
+            "api_key_id",
+            "workspace_id",
+            "model",
+            "service_tier",
+        }
+    ),
     description="Messages API token usage per time bucket, grouped by every dimension.",
     endpoint="GET /v1/organizations/usage_report/messages (group_by[] every dimension)",
     fetch="messages_report",
@@ -278,6 +309,9 @@ USAGE_REPORT = TableSpec(
 
 COST_REPORT = TableSpec(
     name="cost_report",
+    expected_fields=frozenset(
+        {"starting_at", "ending_at", "amount", "currency", "workspace_id", "description"}
+    ),
     description="Daily cost per workspace and cost description, in exact cents and USD.",
     endpoint="GET /v1/organizations/cost_report (group_by[] workspace_id and description)",
     fetch="cost_report",
@@ -315,6 +349,7 @@ COST_REPORT = TableSpec(
 
 ORGANIZATION = TableSpec(
     name="organization",
+    expected_fields=frozenset({"id", "name"}),
     description="The organization the Admin key belongs to.",
     endpoint="GET /v1/organizations/me",
     fetch="single",
@@ -334,6 +369,7 @@ ORGANIZATION = TableSpec(
 
 WORKSPACES = TableSpec(
     name="workspaces",
+    expected_fields=frozenset({"id", "name", "created_at", "archived_at"}),
     description="Every workspace, archived ones included (the Default workspace is never listed).",
     endpoint="GET /v1/organizations/workspaces?include_archived=true",
     fetch="list",
@@ -374,6 +410,7 @@ WORKSPACES = TableSpec(
 
 API_KEYS = TableSpec(
     name="api_keys",
+    expected_fields=frozenset({"id", "name", "status", "created_at", "workspace_id", "created_by"}),
     description="Every API key of the organization (the secret itself is never returned).",
     endpoint="GET /v1/organizations/api_keys",
     fetch="list",
@@ -407,7 +444,10 @@ API_KEYS = TableSpec(
 
 INVITES = TableSpec(
     name="invites",
-    description="Organization invites: pending, accepted and expired (the API does not list deleted ones).",
+    expected_fields=frozenset({"id", "email", "role", "status", "invited_at", "expires_at"}),
+    description=(
+        "Organization invites: pending, accepted and expired (the API does not list deleted ones)."
+    ),
     endpoint="GET /v1/organizations/invites",
     fetch="list",
     key=("id",),
@@ -432,6 +472,7 @@ INVITES = TableSpec(
 
 USERS = TableSpec(
     name="users",
+    expected_fields=frozenset({"id", "email", "name", "role", "added_at"}),
     description="Members of the organization.",
     endpoint="GET /v1/organizations/users",
     fetch="list",
@@ -451,6 +492,7 @@ USERS = TableSpec(
 
 WORKSPACE_MEMBERS = TableSpec(
     name="workspace_members",
+    expected_fields=frozenset({"user_id", "workspace_id", "workspace_role"}),
     description="Who belongs to which workspace, with their workspace role.",
     endpoint="GET /v1/organizations/workspaces/{id}/members for every listed workspace",
     fetch="members",

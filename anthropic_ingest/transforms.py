@@ -81,7 +81,7 @@ CLAUDE_CODE_FIELDS = frozenset(
 
 def claude_code_row(record: Record) -> Row:
     """One `claude_code_usage` row: a day × actor × terminal × is_remote, with totals."""
-    core = record["core_metrics"]
+    core = record.get("core_metrics") or {}
     lines = core.get("lines_of_code") or {}
     tools = record.get("tool_actions") or {}
     models = record.get("model_breakdown") or []
@@ -108,18 +108,19 @@ def claude_code_row(record: Record) -> Row:
         ("total_cache_read_tokens", "cache_read"),
         ("total_cache_creation_tokens", "cache_creation"),
     ):
-        row[total] = sum(m["tokens"].get(field, 0) for m in models)
+        row[total] = sum((m.get("tokens") or {}).get(field, 0) for m in models)
     row["total_estimated_cost_cents"] = sum(
-        (decimal(m["estimated_cost"]["amount"]) or Decimal(0) for m in models), Decimal(0)
+        (decimal((m.get("estimated_cost") or {}).get("amount")) or Decimal(0) for m in models),
+        Decimal(0),
     )
-    row["models_used"] = ",".join(m["model"] for m in models)
+    row["models_used"] = ",".join(str(m.get("model")) for m in models)
     row["extra_fields"] = extra_fields(record, CLAUDE_CODE_FIELDS)
     return row
 
 
 def claude_code_identity(record: Record) -> Row:
     """The key columns shared by `claude_code_usage` and `claude_code_usage_by_model`."""
-    actor = record["actor"]
+    actor = record.get("actor") or {}
     return {
         "date": timestamp(record["date"]),
         "actor_type": actor.get("type"),

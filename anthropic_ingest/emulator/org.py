@@ -39,18 +39,19 @@ class SyntheticOrg:
         self._h = Hasher(seed)
         self._dir = build_directory(seed, users)
         self._usage = UsageModel(self._h, self._dir, self.start_date, self.end_date)
+        # Cache sizes shrink as the org grows, so 10,000 users stay near 150 MB.
+        days = self._usage.cached_days
+        buckets = _clamp(20_000 // len(self._usage.streams), 16, 1024)
         self._index = {
             rec["id"]: rec for rec in (*self.users, *self.invites, *self.workspaces, *self.api_keys)
         }
         self._index[self.default_workspace["id"]] = self.default_workspace
-        # Bounded caches, sized so that a 10,000-user org stays within some 100 MB.
-        budget = max(32, 100_000 // max(1, len(self._usage.streams)))
-        self._cost_lines = lru_cache(maxsize=512)(self._lines_of_day)
-        self._cost_rows = lru_cache(maxsize=budget)(self._cost_rows_of_day)
-        self._usage_rows = lru_cache(maxsize=budget)(self._usage_rows_of_bucket)
-        self._usage_json = lru_cache(maxsize=budget)(self._usage_json_of_bucket)
-        self._cost_json = lru_cache(maxsize=budget)(self._cost_json_of_day)
-        self._claude_code = lru_cache(maxsize=16)(self._claude_code_day)
+        self._cost_lines = lru_cache(maxsize=days)(self._lines_of_day)
+        self._cost_rows = lru_cache(maxsize=buckets)(self._cost_rows_of_day)
+        self._usage_rows = lru_cache(maxsize=buckets)(self._usage_rows_of_bucket)
+        self._usage_json = lru_cache(maxsize=buckets)(self._usage_json_of_bucket)
+        self._cost_json = lru_cache(maxsize=buckets)(self._cost_json_of_day)
+        self._claude_code = lru_cache(maxsize=_clamp(20_000 // users, 2, 64))(self._claude_code_day)
 
     @classmethod
     def from_config(cls, config: EmulatorConfig) -> SyntheticOrg:
@@ -253,3 +254,7 @@ class SyntheticOrg:
 def _freeze(filters: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A hashable, order-independent form of report filters (a cache key)."""
     return tuple(sorted((dim, tuple(sorted(set(v)))) for dim, v in (filters or {}).items()))
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))

@@ -193,7 +193,9 @@ class UsageModel:
         self.streams = build_streams(h, directory)
         self.first, self.last = first, last
         self._h = h
-        self.day = lru_cache(maxsize=64)(self._day)
+        # Fewer cached days for bigger orgs: about 3,000 stream-days in all.
+        self.cached_days = max(4, min(64, 3_000 // len(self.streams)))
+        self.day = lru_cache(maxsize=self.cached_days)(self._day)
         self.grouping = lru_cache(maxsize=256)(self._grouping)
 
     def _grouping(self, group_by: tuple[str, ...], speed: bool) -> Grouping:

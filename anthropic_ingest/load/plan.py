@@ -55,6 +55,7 @@ class TableReport:
     window_start: datetime | None = None
     window_end: datetime | None = None
     skipped: str | None = None
+    missing_fields: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class LoadReport:
     rate_limited: int
     seconds: float
     views: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_mode(spec: TableSpec, plan: LoadPlan) -> LoadMode:

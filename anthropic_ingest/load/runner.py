@@ -57,10 +57,20 @@ def run_load(plan: LoadPlan) -> LoadReport:
                 raise translate_failure(exc, plan) from None
             views = _create_views(pipeline, plan)
         stats = client.stats
+    tables = [report for loader in loaders for report in loader.reports.values()]
+    warnings = [
+        f"the Admin API did not send {name} in {count} {item.source_table} record(s); "
+        "loaded as null (the API may have changed: check for a newer anthropic-ingest)"
+        for item in tables
+        for name, count in sorted(item.missing_fields.items())
+    ]
+    for warning in warnings:
+        plan.progress.note(f"warning: {warning}")
     return LoadReport(
         destination=plan.destination.display,
         dataset=plan.dataset,
-        tables=[report for loader in loaders for report in loader.reports.values()],
+        tables=tables,
+        warnings=warnings,
         requests=stats.requests,
         retries=stats.retries,
         rate_limited=stats.rate_limited,
