@@ -41,7 +41,7 @@ class SyntheticOrg:
         self._usage = UsageModel(self._h, self._dir, self.start_date, self.end_date)
         # Cache sizes shrink as the org grows, so 10,000 users stay near 150 MB.
         days = self._usage.cached_days
-        buckets = _clamp(20_000 // len(self._usage.streams), 16, 1024)
+        buckets = max(16, min(1024, 20_000 // len(self._usage.streams)))
         self._index = {
             rec["id"]: rec for rec in (*self.users, *self.invites, *self.workspaces, *self.api_keys)
         }
@@ -51,7 +51,8 @@ class SyntheticOrg:
         self._usage_rows = lru_cache(maxsize=buckets)(self._usage_rows_of_bucket)
         self._usage_json = lru_cache(maxsize=buckets)(self._usage_json_of_bucket)
         self._cost_json = lru_cache(maxsize=buckets)(self._cost_json_of_day)
-        self._claude_code = lru_cache(maxsize=_clamp(20_000 // users, 2, 64))(self._claude_code_day)
+        record_days = max(2, min(64, 20_000 // users))
+        self._claude_code = lru_cache(maxsize=record_days)(self._claude_code_day)
 
     @classmethod
     def from_config(cls, config: EmulatorConfig) -> SyntheticOrg:
@@ -254,7 +255,3 @@ class SyntheticOrg:
 def _freeze(filters: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A hashable, order-independent form of report filters (a cache key)."""
     return tuple(sorted((dim, tuple(sorted(set(v)))) for dim, v in (filters or {}).items()))
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
