@@ -1,0 +1,152 @@
+"""SIGKILL a multi-table sync at random points; the next run must repair everything.
+
+The first kills land while fetching, the others after every table has been fetched (while
+dlt normalizes and loads). Re-running the same command must leave every table identical to
+a run that was never interrupted: no duplicate, no missing row, and the resume point never
+ahead of the data (the re-run has no interval, so a resume point ahead of the data would
+skip days). Nothing the killed run left behind may contain the Admin key.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from anthropic_ingest.tables import TABLES
+from tests.conftest import ROOT, source_uri
+from tests.reliability import figures
+
+KILLS_WHILE_FETCHING = 3
+KILLS_WHILE_LOADING = 3
+
+
+def command(emu: Any, db: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "anthropic_ingest",
+        "sync",
+        "--source-uri",
+        source_uri(emu),
+        "--dest-uri",
+        f"duckdb:///{db}",
+        "--progress",
+        "log",
+    ]
+
+
+def run(
+    emu: Any, db: Path, tmp: Path, kill_after: float | None = None
+) -> tuple[int, float | None, str]:
+    """Run a sync; with `kill_after`, SIGKILL it that many seconds after every table was
+    fetched (non-negative) or after the start (negative, absolute value)."""
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen(
+        command(emu, db),
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    fetched_at: list[float] = []
+    lines: list[str] = []
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line)
+            if sum(": fetched," in x for x in lines) == len(TABLES) and not fetched_at:
+                fetched_at.append(time.monotonic())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    if kill_after is not None:
+        while proc.poll() is None:
+            now = time.monotonic()
+            due = (
+                started - kill_after
+                if kill_after < 0
+                else (fetched_at[0] + kill_after if fetched_at else None)
+            )
+            if due is not None and now >= due:
+                proc.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.005)
+    proc.wait(timeout=300)
+    reader.join(timeout=10)
+    fetch_time = fetched_at[0] - started if fetched_at else None
+    return proc.returncode, fetch_time, "".join(lines)
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            name: sorted(
+                (
+                    tuple(r)
+                    for r in con.execute(
+                        f"select {', '.join(spec.column_names)} from anthropic.{name}"
+                    ).fetchall()
+                ),
+                key=repr,
+            )
+            for name, spec in TABLES.items()
+        }
+
+
+def leftovers_with(secret: str, folder: Path) -> list[Path]:
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file() and secret.encode() in path.read_bytes():
+            found.append(path)
+    return found
+
+
+def test_kill_anywhere_then_rerun_repairs(emu: Any, tmp_path: Path) -> None:
+    emu.configure(latency_ms=3)
+    try:
+        reference = tmp_path / "reference.duckdb"
+        code, fetch_time, output = run(emu, reference, tmp_path)
+        assert code == 0, output
+        assert fetch_time is not None
+        expected = snapshot(reference)
+        rng = random.Random(20251125)
+        points = [-rng.uniform(0.3, fetch_time) for _ in range(KILLS_WHILE_FETCHING)]
+        points += [rng.uniform(0.0, 0.6) for _ in range(KILLS_WHILE_LOADING)]
+        for i, point in enumerate(points):
+            db, tmp = tmp_path / f"killed{i}.duckdb", tmp_path / f"tmp{i}"
+            tmp.mkdir()
+            code, _, output = run(emu, db, tmp, kill_after=point)
+            phase = "while fetching" if point < 0 else "after fetching (normalize/load)"
+            figures.outcome(
+                "SIGKILL kill points",
+                f"{phase}: killed" if code == -9 else f"{phase}: finished before the kill",
+            )
+            leaked = leftovers_with(emu.admin_key, tmp) + leftovers_with(
+                emu.admin_key, tmp_path / "reference.duckdb"
+            )
+            figures.add("secret leaks", len(leaked))
+            assert not leaked
+            assert emu.admin_key not in output
+            code, _, output = run(emu, db, tmp)
+            assert code == 0, output
+            got = snapshot(db)
+            lost = sum(len(set(expected[t]) - set(got[t])) for t in TABLES)
+            figures.add("rows lost", lost)
+            figures.add("rows compared", sum(len(v) for v in got.values()))
+            figures.add("kill points tried")
+            assert got == expected, f"kill point {point:.3f} s ({phase})"
+    finally:
+        emu.configure(latency_ms=0)
