@@ -62,6 +62,8 @@ def _display(parts: Any) -> str:
 def parse_destination_uri(uri: str | None) -> DestinationConfig:
     """Parse a destination URI into a dlt destination, or fail showing the expected form."""
     uri = uri or DEFAULT_DEST_URI
+    if any(ord(ch) < 32 for ch in uri):
+        raise UsageError(f"the destination URI contains a control character; {_expected()}")
     try:
         parts = urlsplit(uri)
         _ = parts.port

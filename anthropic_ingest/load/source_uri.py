@@ -57,6 +57,8 @@ def parse_source_uri(uri: str | None) -> SourceConfig:
     """Parse and validate a source URI; the key comes from it, a file, or the environment."""
     if not uri:
         raise UsageError(f"no --source-uri given: expected {EXPECTED}")
+    if any(ord(ch) < 32 for ch in uri):
+        raise UsageError(f"the source URI contains a control character: expected {EXPECTED}")
     parts = urlsplit(uri)
     if parts.scheme != "anthropic":
         raise UsageError(f"the source URI must start with anthropic://, e.g. {EXPECTED}")
@@ -66,7 +68,8 @@ def parse_source_uri(uri: str | None) -> SourceConfig:
     unknown = sorted(set(options) - set(OPTION_HELP))
     if unknown:
         raise UsageError(
-            f"unknown source URI option(s) {', '.join(unknown)}; known: {', '.join(OPTION_HELP)}"
+            f"unknown source URI option(s) {', '.join(map(repr, unknown))}; expected one of: "
+            f"{', '.join(OPTION_HELP)}"
         )
     key = _api_key(options)
     config = SourceConfig(client=ClientSettings(api_key=key))
@@ -86,8 +89,12 @@ def _api_key(options: dict[str, str]) -> str:
         path = Path(options["api_key_file"]).expanduser()
         try:
             key = path.read_text().strip()
-        except OSError as exc:
-            raise UsageError(f"cannot read api_key_file {path}: {exc.strerror}") from None
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or "not a readable file name"
+            raise UsageError(
+                f"cannot read api_key_file {str(path)!r}: {reason}; expected the path of a file "
+                "holding the key"
+            ) from None
     if not key:
         key = os.environ.get(ENV_KEY, "").strip()
     if not key:
@@ -103,14 +110,18 @@ def _number(options: dict[str, str], name: str, kind: type, minimum: float) -> f
     if name not in options:
         return None
     raw = options[name]
+    what = "a whole number" if kind is int else "a number"
     try:
         value = kind(raw)
     except ValueError:
         raise UsageError(
-            f"source URI option {name}={raw!r} is not a {kind.__name__}: {OPTION_HELP[name]}"
+            f"source URI option {name}={raw!r}: expected {what} ({OPTION_HELP[name]})"
         ) from None
-    if value < minimum:
-        raise UsageError(f"source URI option {name}={raw} must be at least {minimum}")
+    if not value >= minimum or value in (float("inf"), float("-inf")):
+        raise UsageError(
+            f"source URI option {name}={raw!r}: expected {what} of at least {minimum:g} "
+            f"({OPTION_HELP[name]})"
+        )
     return float(value)
 
 

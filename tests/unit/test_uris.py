@@ -54,8 +54,14 @@ def test_key_from_environment_and_file(monkeypatch: pytest.MonkeyPatch, tmp_path
         (f"anthropic://?api_key={KEY}&colour=red", "unknown source URI option"),
         (f"anthropic://?api_key={KEY}&bucket_width=2d", "bucket_width='2d': use one of 1d, 1h, 1m"),
         (f"anthropic://?api_key={KEY}&group_by=region", "group_by='region': use comma-separated"),
-        (f"anthropic://?api_key={KEY}&lookback_days=-1", "lookback_days=-1 must be at least 0"),
-        (f"anthropic://?api_key={KEY}&concurrency=lots", "concurrency='lots' is not a int"),
+        (
+            f"anthropic://?api_key={KEY}&lookback_days=-1",
+            "lookback_days='-1': expected a whole number of at least 0",
+        ),
+        (
+            f"anthropic://?api_key={KEY}&concurrency=lots",
+            "concurrency='lots': expected a whole number",
+        ),
         (f"anthropic://?api_key={KEY}&base_url=ftp://x", "base_url='ftp://x' must be an http"),
     ],
 )
