@@ -1,0 +1,150 @@
+"""The Admin key never appears in output, logs, tracebacks, files or the destination, whether
+the run succeeds, fails or is given the key through the environment or a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from dlt.common.versioned_state import decompress_state
+
+from anthropic_ingest.tables import TABLES
+from tests.conftest import ROOT, Destination
+from tests.reliability import figures
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "anthropic_ingest", *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
+def files_containing(secret: str, *folders: Path) -> list[Path]:
+    return [
+        p
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.is_file() and secret.encode() in p.read_bytes()
+    ]
+
+
+def destination_text(dest: Destination) -> str:
+    """Every value of every table in the dataset (dlt's own state tables included)."""
+    names = [
+        r[0]
+        for r in dest.query(
+            "select table_name from information_schema.tables where table_schema = '{ds}'"
+        )
+    ]
+    chunks = []
+    for name in names:
+        chunks.append(repr(dest.query(f"select * from {{ds}}.{name}")))
+    assert set(TABLES) <= set(names)
+    return "\n".join(chunks)
+
+
+@pytest.mark.parametrize("how", ["uri", "environment", "file"])
+def test_no_leak_on_success_and_failure(
+    emu: Any, destination: Destination, tmp_path: Path, how: str
+) -> None:
+    key = emu.admin_key
+    env = {"TMPDIR": str(tmp_path), "RUNTIME__LOG_LEVEL": "INFO"}
+    uri = f"anthropic://?base_url={emu.base_url}"
+    if how == "uri":
+        uri += f"&api_key={key}"
+    elif how == "environment":
+        env["ANTHROPIC_ADMIN_API_KEY"] = key
+    else:
+        key_file = tmp_path.parent / f"{tmp_path.name}.key"
+        key_file.write_text(key)
+        uri += f"&api_key_file={key_file}"
+    common = ["--dest-uri", destination.uri, "--dataset", destination.dataset, "--progress", "log"]
+    ok = run(
+        [
+            "--debug",
+            "sync",
+            "--source-uri",
+            uri,
+            "--interval-start",
+            "2025-01-01",
+            "--interval-end",
+            "2025-01-03",
+            *common,
+        ],
+        env,
+        tmp_path,
+    )
+    assert ok.returncode == 0, ok.stderr
+    emu.script("/v1/organizations/cost_report", [{"kind": "status", "status": 500, "count": 30}])
+    failed = run(
+        [
+            "--debug",
+            "sync",
+            "--source-uri",
+            uri + "&max_retries=1&retry_backoff_seconds=0.01",
+            "--interval-start",
+            "2025-01-01",
+            "--interval-end",
+            "2025-01-03",
+            *common,
+        ],
+        env,
+        tmp_path,
+    )
+    assert failed.returncode == 3 and "Traceback" in failed.stderr
+    leaks = [
+        name
+        for name, text in (
+            ("stdout", ok.stdout + failed.stdout),
+            ("stderr", ok.stderr + failed.stderr),
+        )
+        if key in text
+    ]
+    leaks += [str(p) for p in files_containing(key, tmp_path, ROOT / ".dlt")]
+    if destination.kind == "duckdb":
+        assert destination.path is not None
+        leaks += [str(destination.path)] if key.encode() in destination.path.read_bytes() else []
+    leaks += ["destination tables"] if key in destination_text(destination) else []
+    figures.add("secret leaks", len(leaks))
+    figures.add("secret sweeps (runs × places grepped)", 2 * 4)
+    assert leaks == []
+
+
+def test_state_tables_hold_no_key(emu: Any, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    result = run(
+        [
+            "sync",
+            "--source-uri",
+            f"anthropic://?api_key={emu.admin_key}&base_url={emu.base_url}",
+            "--dest-uri",
+            f"duckdb:///{db}",
+            "--interval-start",
+            "2025-01-01",
+            "--interval-end",
+            "2025-01-02",
+        ],
+        {"TMPDIR": str(tmp_path)},
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        states = [
+            r[0] for r in con.execute("select state from anthropic._dlt_pipeline_state").fetchall()
+        ]
+        versions = con.execute("select * from anthropic._dlt_version").fetchall()
+    decoded = [json.dumps(decompress_state(s)) for s in states]
+    assert decoded and all("covered_through" in d for d in decoded[-1:])
+    assert emu.admin_key not in "".join(decoded) + repr(versions)
