@@ -1,8 +1,9 @@
 """Set up the project's virtual environment and run the demo or the test suite.
 
 Usage:
-    python3 tasks.py demo    # create .venv, install, run the emulator demo end to end
-    python3 tasks.py test    # create .venv, install, run ruff, mypy and pytest
+    python3 tasks.py demo          # create .venv, install, run the emulator demo end to end
+    python3 tasks.py test          # create .venv, install, run ruff, mypy and pytest
+    python3 tasks.py reliability   # run tests/reliability and rewrite docs/reliability.md
 
 Only Python 3.11+ and access to the package registry are needed.
 """
@@ -53,8 +54,14 @@ def test(extra: list[str]) -> None:
     _run(BIN / "python", "-m", "pytest", "-q", *extra)
 
 
+def reliability(extra: list[str]) -> None:
+    os.environ["RELIABILITY_REPORT"] = "1"
+    _run(BIN / "python", "-m", "pytest", "-q", "tests/reliability", *extra)
+    print("wrote docs/reliability.md")
+
+
 def main() -> None:
-    commands = {"demo": demo, "test": test}
+    commands = {"demo": demo, "test": test, "reliability": reliability}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     ensure_env()

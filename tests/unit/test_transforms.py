@@ -14,7 +14,8 @@ from anthropic_ingest import errors
 from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
 from anthropic_ingest.tables import TABLES
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "api-examples"
+# The official example responses, vendored from ../shared/api-examples so a clone is complete.
+EXAMPLES = Path(__file__).resolve().parents[1] / "emulator" / "examples"
 # Which example file feeds which table, and how to get records out of a response.
 SOURCES = {
     "claude_code_usage": ("usage_report_claude_code.json", "records"),
