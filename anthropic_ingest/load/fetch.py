@@ -73,14 +73,17 @@ def fetch(
     if spec.fetch == "single":
         yield Batch([client.get(f"{ORG}/me")])
     elif spec.fetch == "list":
-        for page in paginate(client, LIST_PATHS[spec.name], spec.list_params, _ids()):
+        pages = paginate(client, LIST_PATHS[spec.name], spec.list_params, _ids(config))
+        for page in pages:
             yield Batch(page["data"])
     elif spec.fetch == "members":
-        yield from ordered_map(lambda ws: _members(client, ws), _workspace_ids(client), workers)
+        workspaces = _workspace_ids(client, config)
+        yield from ordered_map(lambda ws: _members(client, ws, config), workspaces, workers)
     elif window is None:
         raise ValueError(f"{spec.name} needs a window")
     elif spec.fetch == "claude_code":
-        yield from ordered_map(lambda day: _claude_code_day(client, day), window.days(), workers)
+        days = window.days()
+        yield from ordered_map(lambda day: _claude_code_day(client, day, config), days, workers)
     else:
         params = _report_params(spec, window, config)
         path = (
@@ -89,33 +92,43 @@ def fetch(
             else f"{ORG}/cost_report"
         )
         yield from ordered_map(
-            lambda chunk: _report_chunk(client, path, params, window.width, chunk),
+            lambda chunk: _report_chunk(client, path, params, _limit(config, window.width), chunk),
             window.chunks(),
             workers,
         )
 
 
-def _ids() -> IdCursorPaginator:
-    return IdCursorPaginator(limit=ID_PAGE)
+def _cap(config: SourceConfig, most: int) -> int:
+    """The page size to ask for: the endpoint's maximum unless the user asked for less."""
+    return min(config.page_size, most) if config.page_size else most
 
 
-def _workspace_ids(client: AdminClient) -> Iterator[str]:
+def _limit(config: SourceConfig, width: str) -> int:
+    return _cap(config, MAX_BUCKETS[width])
+
+
+def _ids(config: SourceConfig) -> IdCursorPaginator:
+    return IdCursorPaginator(limit=_cap(config, ID_PAGE))
+
+
+def _workspace_ids(client: AdminClient, config: SourceConfig) -> Iterator[str]:
     params = (("include_archived", "true"),)
-    for page in paginate(client, LIST_PATHS["workspaces"], params, _ids()):
+    for page in paginate(client, LIST_PATHS["workspaces"], params, _ids(config)):
         for workspace in page["data"]:
             yield workspace["id"]
 
 
-def _members(client: AdminClient, workspace_id: str) -> Batch:
+def _members(client: AdminClient, workspace_id: str, config: SourceConfig) -> Batch:
     path = f"{ORG}/workspaces/{workspace_id}/members"
-    records = [rec for page in paginate(client, path, (), _ids()) for rec in page["data"]]
+    pages = paginate(client, path, (), _ids(config))
+    records = [rec for page in pages for rec in page["data"]]
     return Batch(records)
 
 
-def _claude_code_day(client: AdminClient, day: date) -> Batch:
+def _claude_code_day(client: AdminClient, day: date, config: SourceConfig) -> Batch:
     path = f"{ORG}/usage_report/claude_code"
     params = (("starting_at", day.isoformat()),)
-    paginator = PageTokenPaginator(limit=CLAUDE_CODE_PAGE)
+    paginator = PageTokenPaginator(limit=_cap(config, CLAUDE_CODE_PAGE))
     records = [rec for page in paginate(client, path, params, paginator) for rec in page["data"]]
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return Batch(records, [start])
@@ -130,14 +143,15 @@ def _report_chunk(
     client: AdminClient,
     path: str,
     params: list[tuple[str, str]],
-    width: str,
+    limit: int,
     chunk: tuple[datetime, datetime],
 ) -> Batch:
     start, end = chunk
+    width = dict(params)["bucket_width"]
     request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
     records: list[dict[str, Any]] = []
     covered: list[datetime] = []
-    for page in paginate(client, path, request, PageTokenPaginator(limit=MAX_BUCKETS[width])):
+    for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
         for bucket in page["data"]:
             starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
             covered.append(_bucket_start(starting_at))

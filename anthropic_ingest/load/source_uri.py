@@ -32,6 +32,7 @@ OPTION_HELP: dict[str, str] = {
     "bucket_width": "usage_report bucket: 1d (default), 1h or 1m",
     "group_by": "usage_report dimensions, comma-separated (default: all)",
     "lookback_days": "days re-read before the last loaded point on incremental runs (3)",
+    "page_size": "most records or buckets per page (default: the most each endpoint allows)",
     "concurrency": "requests in flight to start with (4)",
     "max_concurrency": "most requests in flight (16)",
     "requests_per_minute": "your organization's Admin API limit, to never hit 429",
@@ -50,6 +51,7 @@ class SourceConfig:
     bucket_width: str = "1d"
     group_by: tuple[str, ...] = USAGE_GROUP_BY
     lookback_days: int = 3
+    page_size: int | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -169,3 +171,6 @@ def _apply_table_options(config: SourceConfig, options: dict[str, str]) -> None:
     lookback = _number(options, "lookback_days", int, 0)
     if lookback is not None:
         config.lookback_days = int(lookback)
+    page_size = _number(options, "page_size", int, 1)
+    if page_size is not None:
+        config.page_size = int(page_size)

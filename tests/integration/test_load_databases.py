@@ -160,3 +160,48 @@ def test_sync_every_table(emu: Any, destination: Destination) -> None:
     before = snapshot(destination)
     sync(emu, destination)
     assert snapshot(destination) == before
+
+
+def test_every_paginated_endpoint_across_many_pages(emu: Any, tmp_path: Any) -> None:
+    """Tiny pages force every endpoint through many pages; the data must not change."""
+    from tests.conftest import Destination
+
+    default = Destination(
+        "duckdb", f"duckdb:///{tmp_path / 'a.duckdb'}", "paged", tmp_path / "a.duckdb"
+    )
+    small = Destination(
+        "duckdb", f"duckdb:///{tmp_path / 'b.duckdb'}", "paged", tmp_path / "b.duckdb"
+    )
+    sync(emu, default)
+    emu.clear_requests()
+    result = run_cli(
+        "sync",
+        "--source-uri",
+        source_uri(emu, page_size="2"),
+        "--dest-uri",
+        small.uri,
+        "--dataset",
+        small.dataset,
+        "--interval-start",
+        FIRST.isoformat(),
+        "--interval-end",
+        LAST.isoformat(),
+    )
+    assert result.code == 0, result.output
+    cursors = {"after_id", "page"}
+    followed = {
+        entry["path"].rsplit("/", 1)[-1] if "/members" not in entry["path"] else "members"
+        for entry in emu.requests()
+        if cursors & {k for k, _ in entry["query"]}
+    }
+    assert followed == {
+        "users",
+        "invites",
+        "workspaces",
+        "api_keys",
+        "members",
+        "claude_code",
+        "messages",
+        "cost_report",
+    }
+    assert snapshot(small) == snapshot(default)

@@ -22,6 +22,7 @@ OPTIONS = {
     "max_retries": "8",
     "timeout": "0.5",
     "retry_budget_seconds": "30",
+    "page_size": "3",  # several pages everywhere, so a cursor can repeat on every list
 }
 PATHS = {
     "claude_code_usage": ("/v1/organizations/usage_report/claude_code", False),
