@@ -1,0 +1,32 @@
+"""The demo: emulator in-process, a full sync into DuckDB, and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from anthropic_ingest.tables import TABLES
+from tests.conftest import run_cli
+
+
+def test_demo_builds_a_database_and_a_report(tmp_path: Path) -> None:
+    result = run_cli("demo", "--users", "10", "--days", "14", cwd=tmp_path)
+    assert result.code == 0, result.output
+    assert "Demo database: duckdb:///demo.duckdb" in result.stdout
+    assert (tmp_path / "demo-report.html").stat().st_size > 10_000
+    with duckdb.connect(str(tmp_path / "demo.duckdb"), read_only=True) as con:
+        for table in TABLES:
+            assert con.execute(f"select count(*) from anthropic.{table}").fetchone()[0] > 0, table  # type: ignore[index]
+        views = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_type = 'VIEW'"
+            ).fetchall()
+        }
+    assert {
+        "claude_code_daily_user_summary",
+        "cost_daily_usd_by_workspace",
+        "usage_report_named",
+    } <= views
+    assert "Three queries worth running" in result.stdout
