@@ -16,6 +16,7 @@ network needed.
 
 Example:
 
+\b
   anthropic-ingest demo
   anthropic-ingest demo --dest-uri duckdb:///try.duckdb --report try.html --users 200
 """

@@ -7,9 +7,9 @@ import sys
 import typer
 
 from anthropic_ingest import service
+from anthropic_ingest.cli import options
 from anthropic_ingest.cli.render import PROGRESS_MODES, make_progress, print_summary
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.load.destinations import DEFAULT_DEST_URI
 from anthropic_ingest.tables import TABLES
 
 HELP = f"""Load one Admin API table into a destination table.
@@ -18,6 +18,7 @@ Tables: {", ".join(TABLES)}.
 
 Example:
 
+\b
   anthropic-ingest ingest --source-uri "anthropic://?api_key=sk-ant-admin..." \\
     --source-table claude_code_usage --dest-uri duckdb:///anthropic.duckdb \\
     --dest-table claude_code_usage --interval-start 2024-01-01 --interval-end 2024-12-31
@@ -28,44 +29,22 @@ lookback_days) and the first run starts at 2023-01-01. Both interval bounds are 
 
 
 def ingest(
-    source_uri: str = typer.Option(
-        None,
-        "--source-uri",
-        envvar=["SOURCE_URI", "INGESTR_SOURCE_URI"],
-        help="anthropic://?api_key=sk-ant-admin...[&base_url=...] (key may come from "
-        "ANTHROPIC_ADMIN_API_KEY).",
-    ),
+    source_uri: str = options.source_uri(),
     source_table: str = typer.Option(
         None,
         "--source-table",
         envvar=["SOURCE_TABLE", "INGESTR_SOURCE_TABLE"],
         help="Which table to load, e.g. claude_code_usage.",
     ),
-    dest_uri: str = typer.Option(
-        DEFAULT_DEST_URI,
-        "--dest-uri",
-        envvar=["DESTINATION_URI", "INGESTR_DESTINATION_URI"],
-        help="duckdb:///file.duckdb, postgresql://..., mysql://..., bigquery://..., "
-        "snowflake://..., parquet:///folder.",
-    ),
+    dest_uri: str = options.dest_uri(),
     dest_table: str = typer.Option(
         None,
         "--dest-table",
         envvar=["DESTINATION_TABLE", "INGESTR_DESTINATION_TABLE"],
         help="table or schema.table (default schema: anthropic; default table: the source's).",
     ),
-    interval_start: str = typer.Option(
-        None,
-        "--interval-start",
-        envvar=["INTERVAL_START", "INGESTR_INTERVAL_START"],
-        help="First day (YYYY-MM-DD) or ISO 8601 timestamp, inclusive.",
-    ),
-    interval_end: str = typer.Option(
-        None,
-        "--interval-end",
-        envvar=["INTERVAL_END", "INGESTR_INTERVAL_END"],
-        help="Last day (YYYY-MM-DD) or ISO 8601 timestamp, inclusive.",
-    ),
+    interval_start: str = options.interval_start(),
+    interval_end: str = options.interval_end(),
     incremental_strategy: str = typer.Option(
         None,
         "--incremental-strategy",
@@ -90,19 +69,8 @@ def ingest(
         envvar=["FULL_REFRESH", "INGESTR_FULL_REFRESH"],
         help="Drop the table and its resume point, then load from scratch.",
     ),
-    yes: bool = typer.Option(
-        False,
-        "--yes",
-        "-y",
-        envvar=["SKIP_CONFIRMATION", "INGESTR_SKIP_CONFIRMATION"],
-        help="Do not ask for confirmation (never asked when input is not a terminal).",
-    ),
-    progress: str = typer.Option(
-        "interactive",
-        "--progress",
-        envvar=["PROGRESS", "INGESTR_PROGRESS"],
-        help="interactive (bars on a terminal) or log (timestamped lines).",
-    ),
+    yes: bool = options.yes(),
+    progress: str = options.progress(),
 ) -> None:
     check_progress(progress)
     if not yes and sys.stdin.isatty():

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from anthropic_ingest import secrets
 from anthropic_ingest.load.plan import LoadReport
+from anthropic_ingest.load.progress import NullProgress
 
 PROGRESS_MODES = ("interactive", "log")
 err = Console(stderr=True, highlight=False)
@@ -124,22 +125,13 @@ class LogProgress:
         self._line(message)
 
 
-class QuietProgress:
+class QuietProgress(NullProgress):
     """Only warnings: for output that is not a terminal."""
 
     def __enter__(self) -> QuietProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
-
-    def table_started(self, table: str, total_units: int | None, unit: str) -> None:
-        return None
-
-    def advance(self, table: str, units: int, rows: int) -> None:
-        return None
-
-    def table_finished(self, table: str, rows: int) -> None:
         return None
 
     def note(self, message: str) -> None:

@@ -7,9 +7,10 @@ import sys
 import typer
 
 from anthropic_ingest import service
+from anthropic_ingest.cli import options
 from anthropic_ingest.cli.ingest_cmd import check_progress
 from anthropic_ingest.cli.render import make_progress, print_summary
-from anthropic_ingest.load.destinations import DEFAULT_DEST_URI, parse_destination_uri
+from anthropic_ingest.load.destinations import parse_destination_uri
 from anthropic_ingest.tables import TABLES
 
 HELP = f"""Load every table (or those named with --tables) into one dataset.
@@ -22,58 +23,28 @@ Tables: {", ".join(TABLES)}.
 
 Example:
 
+\b
   anthropic-ingest sync --source-uri "anthropic://?api_key=sk-ant-admin..." \\
     --dest-uri postgresql://user:password@localhost:5432/analytics
 """
 
 
 def sync(
-    source_uri: str = typer.Option(
-        None,
-        "--source-uri",
-        envvar=["SOURCE_URI", "INGESTR_SOURCE_URI"],
-        help="anthropic://?api_key=sk-ant-admin...[&base_url=...].",
-    ),
-    dest_uri: str = typer.Option(
-        DEFAULT_DEST_URI,
-        "--dest-uri",
-        envvar=["DESTINATION_URI", "INGESTR_DESTINATION_URI"],
-        help="Where to load (default duckdb:///anthropic.duckdb).",
-    ),
+    source_uri: str = options.source_uri(),
+    dest_uri: str = options.dest_uri(),
     dataset: str = typer.Option(
         None, "--dataset", help="Schema/dataset for every table (default: anthropic)."
     ),
     tables: str = typer.Option(
         None, "--tables", help="Comma-separated subset of tables (default: all)."
     ),
-    interval_start: str = typer.Option(
-        None,
-        "--interval-start",
-        envvar=["INTERVAL_START", "INGESTR_INTERVAL_START"],
-        help="First day (YYYY-MM-DD) or ISO 8601 timestamp, inclusive.",
-    ),
-    interval_end: str = typer.Option(
-        None,
-        "--interval-end",
-        envvar=["INTERVAL_END", "INGESTR_INTERVAL_END"],
-        help="Last day (YYYY-MM-DD) or ISO 8601 timestamp, inclusive.",
-    ),
+    interval_start: str = options.interval_start(),
+    interval_end: str = options.interval_end(),
     full_refresh: bool = typer.Option(
         False, "--full-refresh", help="Drop the tables and resume points, then reload."
     ),
-    yes: bool = typer.Option(
-        False,
-        "--yes",
-        "-y",
-        envvar=["SKIP_CONFIRMATION", "INGESTR_SKIP_CONFIRMATION"],
-        help="Do not ask for confirmation (never asked when input is not a terminal).",
-    ),
-    progress: str = typer.Option(
-        "interactive",
-        "--progress",
-        envvar=["PROGRESS", "INGESTR_PROGRESS"],
-        help="interactive (bars on a terminal) or log (timestamped lines).",
-    ),
+    yes: bool = options.yes(),
+    progress: str = options.progress(),
 ) -> None:
     check_progress(progress)
     names = tables.split(",") if tables else None

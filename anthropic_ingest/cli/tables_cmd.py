@@ -15,6 +15,7 @@ endpoint, and the original product page's columns the API does not provide.
 
 Examples:
 
+\b
   anthropic-ingest tables
   anthropic-ingest tables cost_report
   anthropic-ingest tables --format markdown > docs/tables.md

@@ -10,20 +10,12 @@ from urllib.parse import parse_qsl, urlsplit
 from anthropic_ingest import secrets
 from anthropic_ingest.client import ClientSettings
 from anthropic_ingest.errors import UsageError
+from anthropic_ingest.transforms import USAGE_DIMENSIONS
 
 ENV_KEY = "ANTHROPIC_ADMIN_API_KEY"
 EXPECTED = "anthropic://?api_key=sk-ant-admin...[&base_url=...&lookback_days=3]"
 BUCKET_WIDTHS = ("1d", "1h", "1m")
-USAGE_GROUP_BY = (
-    "api_key_id",
-    "workspace_id",
-    "model",
-    "service_tier",
-    "context_window",
-    "inference_geo",
-    "account_id",
-    "service_account_id",
-)
+USAGE_GROUP_BY = USAGE_DIMENSIONS
 
 OPTION_HELP: dict[str, str] = {
     "api_key": f"the Admin API key (default: ${ENV_KEY})",
