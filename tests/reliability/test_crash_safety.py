@@ -25,8 +25,8 @@ from anthropic_ingest.tables import TABLES
 from tests.conftest import ROOT, source_uri
 from tests.reliability import figures
 
-KILLS_WHILE_FETCHING = 3
-KILLS_WHILE_LOADING = 3
+KILLS_WHILE_FETCHING = 2
+KILLS_WHILE_LOADING = 2
 
 
 def command(emu: Any, db: Path) -> list[str]:
@@ -115,7 +115,7 @@ def leftovers_with(secret: str, folder: Path) -> list[Path]:
 
 
 def test_kill_anywhere_then_rerun_repairs(emu: Any, tmp_path: Path) -> None:
-    emu.configure(latency_ms=3)
+    emu.configure(latency_ms=2)
     try:
         reference = tmp_path / "reference.duckdb"
         code, fetch_time, output = run(emu, reference, tmp_path)
