@@ -96,26 +96,42 @@ def claude_code_row(record: Record) -> Row:
         "commits_by_claude_code": core.get("commits_by_claude_code"),
         "pull_requests_by_claude_code": core.get("pull_requests_by_claude_code"),
     }
-    for tool in KNOWN_TOOLS:
+    for tool, accepted, rejected in _TOOL_COLUMNS:
         counts = tools.get(tool) or {}
-        row[f"{tool}_accepted"] = counts.get("accepted", 0)
-        row[f"{tool}_rejected"] = counts.get("rejected", 0)
-    other_tools = {k: v for k, v in tools.items() if k not in KNOWN_TOOLS}
-    row["other_tool_actions"] = to_json(other_tools) if other_tools else None
-    for total, field in (
-        ("total_input_tokens", "input"),
-        ("total_output_tokens", "output"),
-        ("total_cache_read_tokens", "cache_read"),
-        ("total_cache_creation_tokens", "cache_creation"),
-    ):
-        row[total] = sum((m.get("tokens") or {}).get(field, 0) for m in models)
-    row["total_estimated_cost_cents"] = sum(
-        (decimal((m.get("estimated_cost") or {}).get("amount")) or Decimal(0) for m in models),
-        Decimal(0),
-    )
-    row["models_used"] = ",".join(str(m.get("model")) for m in models)
+        row[accepted] = counts.get("accepted", 0)
+        row[rejected] = counts.get("rejected", 0)
+    other_tools = tools.keys() - _KNOWN_TOOL_SET
+    row["other_tool_actions"] = to_json({k: tools[k] for k in other_tools}) if other_tools else None
+    row.update(_model_totals(models))
     row["extra_fields"] = extra_fields(record, CLAUDE_CODE_FIELDS)
     return row
+
+
+_TOOL_COLUMNS = tuple((tool, f"{tool}_accepted", f"{tool}_rejected") for tool in KNOWN_TOOLS)
+_KNOWN_TOOL_SET = frozenset(KNOWN_TOOLS)
+
+
+def _model_totals(models: list[Record]) -> Row:
+    """Token and cost totals over a record's model breakdown (one pass: this runs per row)."""
+    inputs = outputs = cache_reads = cache_creations = 0
+    cents = Decimal(0)
+    names = []
+    for model in models:
+        tokens = model.get("tokens") or {}
+        inputs += tokens.get("input", 0)
+        outputs += tokens.get("output", 0)
+        cache_reads += tokens.get("cache_read", 0)
+        cache_creations += tokens.get("cache_creation", 0)
+        cents += decimal((model.get("estimated_cost") or {}).get("amount")) or Decimal(0)
+        names.append(str(model.get("model")))
+    return {
+        "total_input_tokens": inputs,
+        "total_output_tokens": outputs,
+        "total_cache_read_tokens": cache_reads,
+        "total_cache_creation_tokens": cache_creations,
+        "total_estimated_cost_cents": cents,
+        "models_used": ",".join(names),
+    }
 
 
 def claude_code_identity(record: Record) -> Row:

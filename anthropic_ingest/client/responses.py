@@ -6,8 +6,11 @@ This is the only place that turns statuses into exceptions.
 from __future__ import annotations
 
 import email.utils
+import gc
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,7 +33,8 @@ class Verdict:
 def parse_json(response: httpx.Response) -> Any:
     """Parse a body as JSON keeping every non-integer number exact (as Decimal)."""
     try:
-        return json.loads(response.content, parse_float=Decimal)
+        with _collector_paused():
+            return json.loads(response.content, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.ProtocolError(
             f"the Admin API sent a body that is not JSON (HTTP {response.status_code}, "
@@ -38,6 +42,25 @@ def parse_json(response: httpx.Response) -> Any:
             status=response.status_code,
             request_id=_request_id(response),
         ) from None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a page is parsed.
+
+    A page of 1,000 Claude Code records is some 6,000 container objects. Parsing it triggers
+    collections that traverse every page still alive on other threads, and promotes them so
+    that full collections follow: in a profile of a 270,000-record backfill, collections cost
+    more than the parsing itself. Parsing creates no reference cycles, so nothing is lost by
+    waiting until it ends. A collector the host application switched off stays off.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def verdict(response: httpx.Response) -> Verdict:

@@ -2,7 +2,8 @@
 
 Each fetcher yields `Batch`es in order: the records of one day, one report chunk, one list
 page or one workspace, plus the cursor values (days or buckets) the batch fully covers, which
-the loader uses to replace exactly those rows in the destination.
+the loader uses to replace exactly those rows in the destination. A batch's pages are fetched
+while the loader reads them, so only one page of API records per worker is alive at a time.
 """
 
 from __future__ import annotations
@@ -38,11 +39,19 @@ COST_GROUP_BY = ("workspace_id", "description")
 
 @dataclass
 class Batch:
-    """Records fetched together, and the days/buckets whose rows they completely replace."""
+    """Records fetched together, and the days/buckets whose rows they completely replace.
 
-    records: list[dict[str, Any]]
+    `pages` yields the records page by page and is read once, on the thread that prepares the
+    batch; `covered` is complete once `pages` has been read to the end.
+    """
+
+    pages: Iterable[list[dict[str, Any]]]
     covered: list[datetime] = field(default_factory=list)
-    units: int = 1
+
+    @property
+    def units(self) -> int:
+        """Progress units: the days or buckets covered, or one page or workspace."""
+        return len(self.covered) or 1
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
@@ -66,24 +75,34 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
 
 
 def fetch(
-    spec: TableSpec, client: AdminClient, window: Window | None, config: SourceConfig
-) -> Iterator[Batch]:
-    """Yield every batch of `spec`'s records for `window` (None for current-state tables)."""
+    spec: TableSpec,
+    client: AdminClient,
+    window: Window | None,
+    config: SourceConfig,
+    prepare: Callable[[Batch], R],
+) -> Iterator[R]:
+    """Yield `prepare(batch)` for every batch of `spec`'s records for `window` (None for
+    current-state tables). Concurrent fetches run `prepare` on their worker thread, so a
+    batch's records are flattened and dropped as soon as they arrive: only prepared results
+    wait in the ordered queue, never the API's records."""
     workers = client.settings.max_concurrency
     if spec.fetch == "single":
-        yield Batch([client.get(f"{ORG}/me")])
+        yield prepare(Batch([[client.get(f"{ORG}/me")]]))
     elif spec.fetch == "list":
         pages = paginate(client, LIST_PATHS[spec.name], spec.list_params, _ids(config))
         for page in pages:
-            yield Batch(page["data"])
+            yield prepare(Batch([page["data"]]))
     elif spec.fetch == "members":
         workspaces = _workspace_ids(client, config)
-        yield from ordered_map(lambda ws: _members(client, ws, config), workspaces, workers)
+        yield from ordered_map(
+            lambda ws: prepare(_members(client, ws, config)), workspaces, workers
+        )
     elif window is None:
         raise ValueError(f"{spec.name} needs a window")
     elif spec.fetch == "claude_code":
-        days = window.days()
-        yield from ordered_map(lambda day: _claude_code_day(client, day, config), days, workers)
+        yield from ordered_map(
+            lambda day: prepare(_claude_code_day(client, day, config)), window.days(), workers
+        )
     else:
         params = _report_params(spec, window, config)
         path = (
@@ -91,8 +110,9 @@ def fetch(
             if spec.fetch == "messages_report"
             else f"{ORG}/cost_report"
         )
+        limit = _limit(config, window.width)
         yield from ordered_map(
-            lambda chunk: _report_chunk(client, path, params, _limit(config, window.width), chunk),
+            lambda chunk: prepare(_report_chunk(client, path, params, limit, chunk)),
             window.chunks(),
             workers,
         )
@@ -121,17 +141,16 @@ def _workspace_ids(client: AdminClient, config: SourceConfig) -> Iterator[str]:
 def _members(client: AdminClient, workspace_id: str, config: SourceConfig) -> Batch:
     path = f"{ORG}/workspaces/{workspace_id}/members"
     pages = paginate(client, path, (), _ids(config))
-    records = [rec for page in pages for rec in page["data"]]
-    return Batch(records)
+    return Batch(page["data"] for page in pages)
 
 
 def _claude_code_day(client: AdminClient, day: date, config: SourceConfig) -> Batch:
     path = f"{ORG}/usage_report/claude_code"
     params = (("starting_at", day.isoformat()),)
     paginator = PageTokenPaginator(limit=_cap(config, CLAUDE_CODE_PAGE))
-    records = [rec for page in paginate(client, path, params, paginator) for rec in page["data"]]
+    pages = paginate(client, path, params, paginator)
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return Batch(records, [start])
+    return Batch((page["data"] for page in pages), [start])
 
 
 def _report_params(spec: TableSpec, window: Window, config: SourceConfig) -> list[tuple[str, str]]:
@@ -146,12 +165,24 @@ def _report_chunk(
     limit: int,
     chunk: tuple[datetime, datetime],
 ) -> Batch:
+    covered: list[datetime] = []
+    return Batch(_report_pages(client, path, params, limit, chunk, covered), covered)
+
+
+def _report_pages(
+    client: AdminClient,
+    path: str,
+    params: list[tuple[str, str]],
+    limit: int,
+    chunk: tuple[datetime, datetime],
+    covered: list[datetime],
+) -> Iterator[list[dict[str, Any]]]:
+    """Each page's results, stamped with their bucket; `covered` gets every bucket's start."""
     start, end = chunk
     width = dict(params)["bucket_width"]
     request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
-    records: list[dict[str, Any]] = []
-    covered: list[datetime] = []
     for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
+        records: list[dict[str, Any]] = []
         for bucket in page["data"]:
             starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
             covered.append(_bucket_start(starting_at))
@@ -159,8 +190,8 @@ def _report_chunk(
                 result["starting_at"] = starting_at
                 result["ending_at"] = ending_at
                 records.append(result)
+        yield records
     _check_buckets(path, start, end, width, covered)
-    return Batch(records, covered, units=len(covered))
 
 
 def _bucket_start(value: str) -> datetime:

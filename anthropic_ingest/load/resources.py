@@ -15,8 +15,9 @@ from dlt.extract.resource import DltResource
 
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient
-from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
+from anthropic_ingest.load.arrow import WINDOW_MARKER
 from anthropic_ingest.load.fetch import Batch, fetch
+from anthropic_ingest.load.flatten import Prepared, check_unique, prepare
 from anthropic_ingest.load.plan import LoadMode, LoadPlan, TableReport, Target, load_mode
 from anthropic_ingest.load.windows import Window, plan_window, rfc3339
 from anthropic_ingest.transforms import timestamp
@@ -94,10 +95,9 @@ class GroupLoader:
                 report.skipped = "no complete day or bucket in the requested interval"
             return
         self._start(window)
-        for batch in fetch(self.lead.spec, self.client, window, self.plan.source):
-            yield from self._batch_items(batch)
-            rows = len(batch.records)
-            self.plan.progress.advance(self.lead.table, batch.units, rows)
+        for prepared in fetch(self.lead.spec, self.client, window, self.plan.source, self._prepare):
+            yield from self._emit(prepared)
+            self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
         for report in self.reports.values():
             self.plan.progress.table_finished(report.table, report.rows)
         if window is not None and window.advances_state:
@@ -127,60 +127,26 @@ class GroupLoader:
                 report.window_start, report.window_end = window.start, window.end
         self.plan.progress.table_started(self.lead.table, total, unit)
 
-    def _batch_items(self, batch: Batch) -> Iterator[Any]:
-        for target in self.group:
-            _count_missing(target, batch.records, self.reports[target.table].missing_fields)
-            rows = _rows(target, batch.records)
-            seen = self.seen_keys[target.table]
-            if target.spec.mode == "window":
-                seen = set()
-            _check_unique(target, rows, seen)
-            self.reports[target.table].rows += len(rows)
-            markers = batch.covered if self.modes[target.table] == "window" else None
-            if not rows and not markers:
+    def _prepare(self, batch: Batch) -> Prepared:
+        """Flatten a batch for every target of the group (runs on the fetch threads)."""
+        return prepare(batch, [(t, self.modes[t.table] == "window") for t in self.group])
+
+    def _emit(self, prepared: Prepared) -> Iterator[Any]:
+        """Record a prepared batch in the reports and hand its tables to dlt."""
+        for part in prepared.parts:
+            target, report = part.target, self.reports[part.target.table]
+            for name, count in part.missing.items():
+                report.missing_fields[name] = report.missing_fields.get(name, 0) + count
+            check_unique(target, part.keys, self.seen_keys[target.table])
+            report.rows += part.rows
+            if part.table is None:
                 continue
-            table = to_arrow(target.spec, rows, markers)
             if target is self.lead:
-                yield table
+                yield part.table
             else:
                 hints = table_hints(target, self.modes[target.table], self.plan.primary_key)
                 yield dlt.mark.with_hints(
-                    table,
+                    part.table,
                     dlt.mark.make_hints(table_name=target.table, **hints),
                     create_table_variant=True,
                 )
-
-
-def _check_unique(target: Target, rows: list[dict[str, Any]], seen: set[tuple[Any, ...]]) -> None:
-    """Fail when the API sends a record twice, as when a page cursor leads back to records
-    already read. Objects are compared by ID; report rows by every value, so a split the
-    API makes that the documented key does not show can never fail a load."""
-    before = len(seen)
-    if target.spec.mode == "window":
-        seen.update(tuple(row.values()) for row in rows)
-    else:
-        seen.update(tuple(row[k] for k in target.spec.key) for row in rows)
-    if len(seen) - before != len(rows):
-        raise errors.ProtocolError(
-            f"the Admin API sent the same {target.spec.name} record twice, as when a page "
-            "cursor leads back to records already read; refusing to load duplicates"
-        )
-
-
-def _count_missing(target: Target, records: list[dict[str, Any]], counts: dict[str, int]) -> None:
-    expected = target.spec.expected_fields
-    for record in records:
-        missing = expected - record.keys()
-        for name in missing:
-            counts[name] = counts.get(name, 0) + 1
-
-
-def _rows(target: Target, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    to_rows = target.spec.to_rows
-    try:
-        return [row for record in records for row in to_rows(record)]
-    except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError) as exc:
-        raise errors.ProtocolError(
-            f"a {target.spec.name} record from the Admin API lacks or mistypes a field the "
-            f"table needs ({type(exc).__name__}: {exc}); nothing was loaded"
-        ) from None
