@@ -102,13 +102,13 @@ class AdminClient:
             time.sleep(wait)
 
     def _attempt(self, path: str, params: Params) -> _Success | _Failure:
-        with self.limiter.slot():
+        with self.limiter.slot() as started:
             self.stats.add(requests=1)
             try:
                 response = self._http.get(path, params=list(params))
                 if response.is_success:
                     body = responses.parse_json(response)
-                    self.limiter.on_success()
+                    self.limiter.on_success(started)
                     return _Success(body)
             except httpx.TransportError as exc:
                 return _Failure(True, None, lambda n, e=exc: self._unreachable(path, e, n))
@@ -117,7 +117,7 @@ class AdminClient:
         verdict = responses.verdict(response)
         if response.status_code == 429:
             self.stats.add(rate_limited=1)
-            self.limiter.on_rate_limited(verdict.wait)
+            self.limiter.on_rate_limited(verdict.wait, started)
         return _Failure(
             verdict.retry, verdict.wait, lambda n: responses.error_for(response, attempts=n)
         )
