@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,11 +87,20 @@ class AdminClient:
 
     def get(self, path: str, params: Params = ()) -> Any:
         """GET `path` and return its parsed JSON, retrying what is worth retrying."""
+        return self._get(path, params, responses.parse_json)
+
+    def get_page(self, path: str, params: Params = ()) -> dict[str, Any]:
+        """GET one page of a list or report: its cursor fields, and its records as
+        `RawRecords` (validated, decoded only when read). Retried like `get`."""
+        page: dict[str, Any] = self._get(path, params, responses.parse_page)
+        return page
+
+    def _get(self, path: str, params: Params, parse: Callable[[httpx.Response], Any]) -> Any:
         deadline = time.monotonic() + self.settings.retry_budget_seconds
         attempt = 0
         while True:
             attempt += 1
-            outcome = self._attempt(path, params)
+            outcome = self._attempt(path, params, parse)
             if isinstance(outcome, _Success):
                 return outcome.body
             final = attempt > self.settings.max_retries
@@ -101,13 +110,15 @@ class AdminClient:
             self.stats.add(retries=1)
             time.sleep(wait)
 
-    def _attempt(self, path: str, params: Params) -> _Success | _Failure:
+    def _attempt(
+        self, path: str, params: Params, parse: Callable[[httpx.Response], Any]
+    ) -> _Success | _Failure:
         with self.limiter.slot() as started:
             self.stats.add(requests=1)
             try:
                 response = self._http.get(path, params=list(params))
                 if response.is_success:
-                    body = responses.parse_json(response)
+                    body = parse(response)
                     self.limiter.on_success(started)
                     return _Success(body)
             except httpx.TransportError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from anthropic_ingest import errors
+from anthropic_ingest.client.bodies import RawRecords
 from anthropic_ingest.client.http import AdminClient, Params
 
 
@@ -88,16 +89,22 @@ class PageTokenPaginator(_CursorGuard):
 def paginate(
     client: AdminClient, path: str, params: Params, paginator: Paginator
 ) -> Iterator[dict[str, Any]]:
-    """Yield every page body of `path`, in order, until the API says there is no more."""
+    """Yield every page body of `path`, in order, until the API says there is no more.
+
+    A page's `data` is `RawRecords`: decoded when read, so a page waiting to be read costs its
+    bytes, not its objects.
+    """
     request = paginator.init_request(params)
     while True:
-        body = client.get(path, request)
-        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        body = client.get_page(path, request)
+        data = body.get("data")
+        if not isinstance(data, RawRecords) or not data.is_array():
             raise errors.ProtocolError(
                 f"the Admin API answered {path} without a data list; cannot read the page"
             )
         paginator.update_state(path, body)
         yield body
+        del body, data  # a page is large: never hold it while the next one is fetched
         if not paginator.has_more:
             return
         request = paginator.update_request(params)

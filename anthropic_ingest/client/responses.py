@@ -6,11 +6,8 @@ This is the only place that turns statuses into exceptions.
 from __future__ import annotations
 
 import email.utils
-import gc
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +15,8 @@ from typing import Any
 import httpx
 
 from anthropic_ingest import errors
+from anthropic_ingest.client import bodies
+from anthropic_ingest.client.bodies import collector_paused
 
 RETRIABLE_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 
@@ -33,34 +32,27 @@ class Verdict:
 def parse_json(response: httpx.Response) -> Any:
     """Parse a body as JSON keeping every non-integer number exact (as Decimal)."""
     try:
-        with _collector_paused():
+        with collector_paused():
             return json.loads(response.content, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise errors.ProtocolError(
-            f"the Admin API sent a body that is not JSON (HTTP {response.status_code}, "
-            f"{_request_ref(response)}): {exc}",
-            status=response.status_code,
-            request_id=_request_id(response),
-        ) from None
+        raise _not_json(response, exc) from None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a page is parsed.
-
-    A page of 1,000 Claude Code records is some 6,000 container objects. Parsing it triggers
-    collections that traverse every page still alive on other threads, and promotes them so
-    that full collections follow: in a profile of a 270,000-record backfill, collections cost
-    more than the parsing itself. Parsing creates no reference cycles, so nothing is lost by
-    waiting until it ends. A collector the host application switched off stays off.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
+def parse_page(response: httpx.Response) -> dict[str, Any]:
+    """Parse a page body: its cursor fields, its records left raw (`bodies.RawRecords`)."""
     try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        return bodies.parse_page(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _not_json(response, exc) from None
+
+
+def _not_json(response: httpx.Response, exc: Exception) -> errors.ProtocolError:
+    return errors.ProtocolError(
+        f"the Admin API sent a body that is not JSON (HTTP {response.status_code}, "
+        f"{_request_ref(response)}): {exc}",
+        status=response.status_code,
+        request_id=_request_id(response),
+    )
 
 
 def verdict(response: httpx.Response) -> Verdict:

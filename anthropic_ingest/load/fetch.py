@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPaginator, paginate
+from anthropic_ingest.client.bodies import RawRecords
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
 from anthropic_ingest.tables import TableSpec
@@ -37,6 +38,15 @@ ID_PAGE = 1000
 COST_GROUP_BY = ("workspace_id", "description")
 
 
+# One page of records: decoded already, or raw JSON that `read_page` decodes.
+Page = list[dict[str, Any]] | RawRecords
+
+
+def read_page(page: Page) -> list[dict[str, Any]]:
+    """The records of a page, decoding them if they are still raw."""
+    return page.decode() if isinstance(page, RawRecords) else page
+
+
 @dataclass
 class Batch:
     """Records fetched together, and the days/buckets whose rows they completely replace.
@@ -45,7 +55,7 @@ class Batch:
     batch; `covered` is complete once `pages` has been read to the end.
     """
 
-    pages: Iterable[list[dict[str, Any]]]
+    pages: Iterable[Page]
     covered: list[datetime] = field(default_factory=list)
 
     @property
@@ -134,23 +144,30 @@ def _ids(config: SourceConfig) -> IdCursorPaginator:
 def _workspace_ids(client: AdminClient, config: SourceConfig) -> Iterator[str]:
     params = (("include_archived", "true"),)
     for page in paginate(client, LIST_PATHS["workspaces"], params, _ids(config)):
-        for workspace in page["data"]:
+        for workspace in read_page(page["data"]):
             yield workspace["id"]
 
 
 def _members(client: AdminClient, workspace_id: str, config: SourceConfig) -> Batch:
     path = f"{ORG}/workspaces/{workspace_id}/members"
-    pages = paginate(client, path, (), _ids(config))
-    return Batch(page["data"] for page in pages)
+    return Batch(_data(paginate(client, path, (), _ids(config))))
 
 
 def _claude_code_day(client: AdminClient, day: date, config: SourceConfig) -> Batch:
     path = f"{ORG}/usage_report/claude_code"
     params = (("starting_at", day.isoformat()),)
     paginator = PageTokenPaginator(limit=_cap(config, CLAUDE_CODE_PAGE))
-    pages = paginate(client, path, params, paginator)
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return Batch((page["data"] for page in pages), [start])
+    return Batch(_data(paginate(client, path, params, paginator)), [start])
+
+
+def _data(pages: Iterator[dict[str, Any]]) -> Iterator[Page]:
+    """Each page's records, holding no page while the next one is fetched."""
+    for page in pages:
+        data = page["data"]
+        del page
+        yield data
+        del data
 
 
 def _report_params(spec: TableSpec, window: Window, config: SourceConfig) -> list[tuple[str, str]]:
@@ -183,14 +200,16 @@ def _report_pages(
     request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
     for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
         records: list[dict[str, Any]] = []
-        for bucket in page["data"]:
+        for bucket in read_page(page["data"]):
             starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
             covered.append(_bucket_start(starting_at))
             for result in bucket.get("results") or []:
                 result["starting_at"] = starting_at
                 result["ending_at"] = ending_at
                 records.append(result)
+        del page
         yield records
+        del records
     _check_buckets(path, start, end, width, covered)
 
 

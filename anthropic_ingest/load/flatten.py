@@ -8,6 +8,7 @@ the API's records, and memory does not grow with the length of a day or of the i
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,8 +16,9 @@ from typing import Any
 import pyarrow as pa
 
 from anthropic_ingest import errors
-from anthropic_ingest.load.arrow import to_arrow
-from anthropic_ingest.load.fetch import Batch
+from anthropic_ingest.client.bodies import collector_paused
+from anthropic_ingest.load.arrow import POOL, to_arrow
+from anthropic_ingest.load.fetch import Batch, Page, read_page
 from anthropic_ingest.load.plan import Target
 
 Record = dict[str, Any]
@@ -43,15 +45,30 @@ class Prepared:
     parts: list[Part]
 
 
+# Pages decoded and flattened at once, across all fetch threads. The work holds the
+# interpreter lock, so more would only interleave: each thread would hold a decoded page
+# (four times its JSON) while waiting for its turn.
+_DECODING = threading.BoundedSemaphore(2)
+
+
 def prepare(batch: Batch, targets: list[tuple[Target, bool]]) -> Prepared:
     """Read `batch` page by page into one Arrow table per (target, adds window markers)."""
     flatteners = [_Flattener(target, markers) for target, markers in targets]
     records = 0
     for page in batch.pages:
-        records += len(page)
-        for flattener in flatteners:
-            flattener.add(page)
+        records += _flatten_page(page, flatteners)
+        del page  # not kept while the next page is fetched
     return Prepared(batch.units, records, [f.finish(batch.covered) for f in flatteners])
+
+
+def _flatten_page(page: Page, flatteners: list[_Flattener]) -> int:
+    """Decode one page and flatten it for every target; its records die before this returns,
+    so the collector, held off meanwhile, never has to traverse them."""
+    with _DECODING, collector_paused():
+        records = read_page(page)
+        for flattener in flatteners:
+            flattener.add(records)
+        return len(records)
 
 
 @dataclass
@@ -82,7 +99,7 @@ class _Flattener:
     def finish(self, covered: list[datetime]) -> Part:
         if self.markers and covered:
             self.chunks.append(to_arrow(self.target.spec, [], covered))
-        table = pa.concat_tables(self.chunks) if self.chunks else None
+        table = pa.concat_tables(self.chunks, memory_pool=POOL) if self.chunks else None
         return Part(self.target, self.rows, self.missing, self.keys, table)
 
 
