@@ -56,9 +56,9 @@ def decimal(value: Any) -> Decimal | None:
 
 
 def _actor_id(actor: Record) -> Any:
-    if "email_address" in actor:
-        return actor["email_address"]
-    return actor.get("api_key_name")
+    """A user's email address, else an API key's name (a null email counts as none)."""
+    email = actor.get("email_address")
+    return email if email is not None else actor.get("api_key_name")
 
 
 # --- claude_code_usage -------------------------------------------------------------------

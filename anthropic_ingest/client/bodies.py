@@ -40,6 +40,10 @@ class RawRecords:
     def is_array(self) -> bool:
         return bytes(memoryview(self._raw)[:1]) == b"["  # msgspec strips leading whitespace
 
+    def raw_bytes(self) -> memoryview:
+        """The array's JSON text, as sent."""
+        return memoryview(self._raw)
+
     def decode(self) -> list[dict[str, Any]]:
         with collector_paused():
             records: list[dict[str, Any]] = _VALUES.decode(self._raw)

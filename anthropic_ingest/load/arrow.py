@@ -50,6 +50,16 @@ def to_arrow(
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def with_schema(spec: TableSpec, table: pa.Table, *, windowed: bool) -> pa.Table:
+    """A table of the spec's columns in the loader's schema (with data-row markers when
+    `windowed`), as `to_arrow` makes it."""
+    schema = arrow_schema(spec, windowed=windowed)
+    columns = list(table.columns)
+    if windowed:
+        columns.append(pa.array([False] * table.num_rows, pa.bool_(), memory_pool=POOL))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def _array(spec: TableSpec, name: str, values: list[Any], type_: pa.DataType) -> pa.Array:
     try:
         return pa.array(values, type=type_, memory_pool=POOL)

@@ -16,8 +16,9 @@ from typing import Any
 import pyarrow as pa
 
 from anthropic_ingest import errors
-from anthropic_ingest.client.bodies import collector_paused
-from anthropic_ingest.load.arrow import POOL, to_arrow
+from anthropic_ingest.client.bodies import RawRecords, collector_paused
+from anthropic_ingest.load.arrow import POOL, to_arrow, with_schema
+from anthropic_ingest.load.columnar import claude_code_tables
 from anthropic_ingest.load.fetch import Batch, Page, read_page
 from anthropic_ingest.load.plan import Target
 
@@ -64,11 +65,18 @@ def prepare(batch: Batch, targets: list[tuple[Target, bool]]) -> Prepared:
 def _flatten_page(page: Page, flatteners: list[_Flattener]) -> int:
     """Decode one page and flatten it for every target; its records die before this returns,
     so the collector, held off meanwhile, never has to traverse them."""
-    with _DECODING, collector_paused():
-        records = read_page(page)
-        for flattener in flatteners:
-            flattener.add(records)
-        return len(records)
+    with _DECODING:
+        if isinstance(page, RawRecords):
+            read = claude_code_tables(page, [f.target.spec for f in flatteners])
+            if read is not None:
+                for flattener, table in zip(flatteners, read.tables, strict=True):
+                    flattener.add_table(table)
+                return read.records
+        with collector_paused():
+            records = read_page(page)
+            for flattener in flatteners:
+                flattener.add(records)
+            return len(records)
 
 
 @dataclass
@@ -80,23 +88,27 @@ class _Flattener:
     rows: int = 0
     missing: dict[str, int] = field(default_factory=dict)
     keys: list[Key] = field(default_factory=list)
-    seen: set[Key] = field(default_factory=set)
     chunks: list[pa.Table] = field(default_factory=list)
 
     def add(self, page: list[Record]) -> None:
         spec = self.target.spec
         count_missing(self.target, page, self.missing)
         rows = flatten_rows(self.target, page)
-        keys = row_keys(self.target, rows)
-        if spec.mode == "window":
-            check_unique(self.target, keys, self.seen)  # a batch's keys include its bucket
-        else:
-            self.keys.extend(keys)
+        if spec.mode != "window":
+            self.keys.extend(row_keys(self.target, rows))
         self.rows += len(rows)
         if rows:
             self.chunks.append(to_arrow(spec, rows, [] if self.markers else None))
 
+    def add_table(self, table: pa.Table) -> None:
+        """A page already read into the table's columns (a window table's)."""
+        self.rows += table.num_rows
+        if table.num_rows:
+            self.chunks.append(with_schema(self.target.spec, table, windowed=self.markers))
+
     def finish(self, covered: list[datetime]) -> Part:
+        if self.target.spec.mode == "window" and self.chunks:
+            check_unique_rows(self.target, self.chunks)
         if self.markers and covered:
             self.chunks.append(to_arrow(self.target.spec, [], covered))
         table = pa.concat_tables(self.chunks, memory_pool=POOL) if self.chunks else None
@@ -104,11 +116,19 @@ class _Flattener:
 
 
 def row_keys(target: Target, rows: list[Record]) -> list[Key]:
-    """What makes a row distinct: objects by their key, report rows by every value, so a
-    split the API makes that the documented key does not show can never fail a load."""
-    if target.spec.mode == "window":
-        return [tuple(row.values()) for row in rows]
+    """What makes an object distinct: its key."""
     return [tuple(row[k] for k in target.spec.key) for row in rows]
+
+
+def check_unique_rows(target: Target, chunks: list[pa.Table]) -> None:
+    """Fail when a batch of a window table holds the same row twice. Report rows are compared
+    on every value, so a split the API makes that the documented key does not show can never
+    fail a load."""
+    names = [c.name for c in target.spec.columns]
+    rows = pa.concat_tables([chunk.select(names) for chunk in chunks], memory_pool=POOL)
+    distinct = rows.group_by(names, use_threads=False).aggregate([])
+    if distinct.num_rows != rows.num_rows:
+        raise _duplicate(target)
 
 
 def check_unique(target: Target, keys: list[Key], seen: set[Key]) -> None:
@@ -117,10 +137,14 @@ def check_unique(target: Target, keys: list[Key], seen: set[Key]) -> None:
     before = len(seen)
     seen.update(keys)
     if len(seen) - before != len(keys):
-        raise errors.ProtocolError(
-            f"the Admin API sent the same {target.spec.name} record twice, as when a page "
-            "cursor leads back to records already read; refusing to load duplicates"
-        )
+        raise _duplicate(target)
+
+
+def _duplicate(target: Target) -> errors.ProtocolError:
+    return errors.ProtocolError(
+        f"the Admin API sent the same {target.spec.name} record twice, as when a page "
+        "cursor leads back to records already read; refusing to load duplicates"
+    )
 
 
 def count_missing(target: Target, records: list[Record], counts: dict[str, int]) -> None:

@@ -1,0 +1,262 @@
+"""The column-wise Claude Code reader against the record-by-record transforms.
+
+`transforms.py` is the reference. For any page, the columnar reader either declines (the loader
+then reads the page record by record) or returns exactly the tables the transforms give; a
+page the transforms refuse must never be read column-wise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from anthropic_ingest import errors
+from anthropic_ingest.client.bodies import RawRecords, parse_page
+from anthropic_ingest.emulator import SyntheticOrg
+from anthropic_ingest.load.arrow import to_arrow
+from anthropic_ingest.load.columnar import claude_code_tables
+from anthropic_ingest.load.flatten import flatten_rows
+from anthropic_ingest.load.plan import Target
+from anthropic_ingest.tables import TABLES
+from tests.unit.test_transforms import example_records
+
+SPECS = [TABLES["claude_code_usage"], TABLES["claude_code_usage_by_model"]]
+NUMBER = "__number__:"
+YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def encode(records: list[Any], *, indent: int | None = None) -> str:
+    """JSON text of `records`; strings starting with NUMBER become bare JSON numbers."""
+    text = json.dumps(records, indent=indent, default=str)
+    return re.sub(rf'"{NUMBER}([^"]*)"', r"\1", text)
+
+
+def raw_page(text: str) -> RawRecords:
+    page = parse_page(f'{{"data": {text}, "has_more": false, "next_page": null}}'.encode())
+    assert isinstance(page["data"], RawRecords)
+    return page["data"]
+
+
+def reference(records: list[dict[str, Any]]) -> list[pa.Table]:
+    """What the record-by-record path makes of the records (raises ProtocolError on refusal)."""
+    return [to_arrow(spec, flatten_rows(Target(spec, spec.name), records)) for spec in SPECS]
+
+
+def check(text: str) -> bool:
+    """Assert the property for one page; True when it was read column-wise."""
+    page = raw_page(text)
+    read = claude_code_tables(page, SPECS)
+    try:
+        expected = reference(page.decode())
+    except errors.ProtocolError:
+        assert read is None, "read column-wise a page the transforms refuse"
+        return False
+    if read is None:
+        return False
+    assert read.records == len(page.decode())
+    for got, want in zip(read.tables, expected, strict=True):
+        assert got.schema.types == want.schema.types
+        assert got.column_names == want.column_names
+        assert got.to_pylist() == want.to_pylist()
+    return True
+
+
+def test_emulated_days_are_read_column_wise_and_match() -> None:
+    org = SyntheticOrg(seed=7, users=300, start_date=YEAR[0], end_date=YEAR[1])
+    for day in (date(2025, 3, 3), date(2025, 3, 8), date(2025, 6, 1)):
+        records = org.claude_code_records(day)
+        assert records, "the emulated organization has activity on these days"
+        assert check(encode(records)), f"a plain page of {day} was declined"
+
+
+def test_official_examples_match_or_are_declined() -> None:
+    records = example_records("claude_code_usage")
+    taken = [check(encode([record])) for record in records]
+    assert any(taken), "the documented example shape must be read column-wise"
+
+
+def test_indented_json_is_read_too() -> None:
+    org = SyntheticOrg(seed=3, users=20, start_date=YEAR[0], end_date=YEAR[1])
+    assert check(encode(org.claude_code_records(date(2025, 3, 4)), indent=2))
+
+
+def test_an_empty_page_gives_empty_tables() -> None:
+    read = claude_code_tables(raw_page("[]"), SPECS)
+    assert read is not None
+    assert read.records == 0
+    assert [t.num_rows for t in read.tables] == [0, 0]
+
+
+def base_record() -> dict[str, Any]:
+    return {
+        "date": "2025-08-08T00:00:00Z",
+        "actor": {"type": "user_actor", "email_address": "dev@example.com"},
+        "organization_id": "org-1",
+        "customer_type": "subscription",
+        "subscription_type": "team",
+        "terminal_type": "vscode",
+        "is_remote": False,
+        "core_metrics": {
+            "num_sessions": 3,
+            "lines_of_code": {"added": 10, "removed": 2},
+            "commits_by_claude_code": 1,
+            "pull_requests_by_claude_code": 0,
+        },
+        "tool_actions": {"edit_tool": {"accepted": 4, "rejected": 1}},
+        "model_breakdown": [
+            {
+                "model": "claude-sonnet-4-5",
+                "tokens": {"input": 100, "output": 50, "cache_read": 7, "cache_creation": 1},
+                "estimated_cost": {"currency": "USD", "amount": f"{NUMBER}12.5"},
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda r: r.update(new_field=1), "an unknown field must land in extra_fields"),
+        (lambda r: r["tool_actions"].update(grep_tool={"accepted": 1}), "an unknown tool"),
+        (lambda r: r["tool_actions"]["edit_tool"].update(accepted=None), "a null count"),
+        (lambda r: r["tool_actions"]["edit_tool"].pop("rejected"), "a missing count"),
+        (lambda r: r.pop("terminal_type"), "a missing documented field is warned about"),
+        (lambda r: r.update(customer_type=None), "a null documented field"),
+        (lambda r: r["core_metrics"].update(num_sessions="3"), "a number as a string"),
+        (lambda r: r["model_breakdown"][0]["tokens"].pop("input"), "a missing token count"),
+        (
+            lambda r: r["model_breakdown"][0]["estimated_cost"].update(
+                amount=f"{NUMBER}0.0000000000001"
+            ),
+            "more digits than the column keeps",
+        ),
+    ],
+)
+def test_declines_pages_it_cannot_read_exactly(change: Any, why: str) -> None:
+    plain = base_record()
+    assert check(encode([plain])), "the unchanged record is read column-wise"
+    changed = base_record()
+    change(changed)
+    assert not check(encode([plain, changed])), why
+
+
+def test_api_actor_and_null_email_agree() -> None:
+    api = base_record()
+    api["actor"] = {"type": "api_actor", "api_key_name": "ci key"}
+    null_email = base_record()
+    null_email["actor"] = {"type": "api_actor", "email_address": None, "api_key_name": "k2"}
+    assert check(encode([api, null_email]))
+
+
+# --- generated pages: mutations of a plain record ----------------------------------------
+
+PATHS = [
+    ("actor", "email_address"),
+    ("actor", "api_key_name"),
+    ("actor", "type"),
+    ("subscription_type",),
+    ("is_remote",),
+    ("organization_id",),
+    ("core_metrics", "num_sessions"),
+    ("core_metrics", "lines_of_code"),
+    ("core_metrics", "lines_of_code", "added"),
+    ("tool_actions", "edit_tool"),
+    ("tool_actions", "write_tool"),
+    ("tool_actions", "edit_tool", "accepted"),
+    ("model_breakdown",),
+    ("model_breakdown", 0, "model"),
+    ("model_breakdown", 0, "tokens", "output"),
+    ("model_breakdown", 0, "estimated_cost"),
+    ("model_breakdown", 0, "estimated_cost", "amount"),
+    ("model_breakdown", 0, "estimated_cost", "currency"),
+    ("date",),
+]
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.text(max_size=5),
+    st.decimals(allow_nan=False, allow_infinity=False, places=None).map(
+        lambda d: f"{NUMBER}{d}" if "E" not in str(d) else str(d)
+    ),
+    st.just({}),
+    st.just([]),
+    st.just("2025-08-08T03:00:00+02:00"),
+    st.just("2025-08-08"),
+)
+MUTATION = st.tuples(st.sampled_from(PATHS), st.sampled_from(["drop", "set"]), VALUES)
+
+
+def mutate(record: dict[str, Any], path: tuple[Any, ...], how: str, value: Any) -> None:
+    holder: Any = record
+    for step in path[:-1]:
+        try:
+            holder = holder[step]
+        except (KeyError, IndexError, TypeError):
+            return
+    if not isinstance(holder, dict | list):
+        return
+    last = path[-1]
+    if how == "drop" and isinstance(holder, dict):
+        holder.pop(last, None)
+    elif isinstance(holder, dict) or (isinstance(last, int) and last < len(holder)):
+        holder[last] = value
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(MUTATION, max_size=3), min_size=1, max_size=4),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_generated_pages_match_or_are_declined(
+    mutations: list[list[tuple[Any, ...]]], extra_models: int, indent: bool
+) -> None:
+    records = []
+    for changes in mutations:
+        record = base_record()
+        record["model_breakdown"] += [
+            {
+                "model": f"model-{i}",
+                "tokens": {"input": i, "output": 2 * i, "cache_read": 0, "cache_creation": 3},
+                "estimated_cost": {"currency": "USD", "amount": f"{NUMBER}{i}.25"},
+            }
+            for i in range(extra_models)
+        ]
+        for path, how, value in changes:
+            mutate(record, path, how, value)
+        records.append(record)
+    TAKEN[check(encode(records, indent=2 if indent else None))] += 1
+
+
+TAKEN: Counter[bool] = Counter()
+
+
+def test_generated_pages_went_both_ways() -> None:
+    """The generated pages exercised both readers (runs after the property test)."""
+    assert TAKEN[True] and TAKEN[False], TAKEN
+
+
+def test_amounts_stay_exact() -> None:
+    record = base_record()
+    record["model_breakdown"][0]["estimated_cost"]["amount"] = f"{NUMBER}0.000000000001"
+    record["model_breakdown"].append(
+        {
+            "model": "m2",
+            "tokens": {"input": 1, "output": 1, "cache_read": 1, "cache_creation": 1},
+            "estimated_cost": {"currency": "USD", "amount": "123.78912"},
+        }
+    )
+    read = claude_code_tables(raw_page(encode([record])), SPECS)
+    assert read is not None
+    total = read.tables[0].column("total_estimated_cost_cents").to_pylist()
+    assert total == [Decimal("123.789120000001")]
