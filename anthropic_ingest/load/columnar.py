@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from anthropic_ingest.client.bodies import RawRecords
+from anthropic_ingest.load.arrow import POOL
 from anthropic_ingest.schema import ARROW_TYPES
 from anthropic_ingest.tables import TableSpec
 from anthropic_ingest.transforms import KNOWN_TOOLS
@@ -134,7 +135,9 @@ def _parse(page: RawRecords) -> pa.StructArray | None:
     options = pa_json.ReadOptions(block_size=len(body) + 1, use_threads=False)
     parse = _PARSE_LINES if b"\n" in body or b"\r" in body else _PARSE
     try:
-        parsed = pa_json.read_json(io.BytesIO(body), read_options=options, parse_options=parse)
+        parsed = pa_json.read_json(
+            io.BytesIO(body), read_options=options, parse_options=parse, memory_pool=POOL
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None  # an unknown field, another type, too many digits: the careful way
     data = parsed.column("data")
