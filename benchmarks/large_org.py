@@ -62,10 +62,22 @@ def _load(label: str, command: list[str], db: Path, table: str, emu: RemoteEmula
     return load
 
 
-def measure_case(case: Case, workdir: Path) -> tuple[list[Load], str, str]:
-    """Live, then recorded, then replayed loads of one case; and the command and a note."""
+def measure_case(case: Case, workdir: Path) -> tuple[list[Load], str, str, float]:
+    """Live, then recorded, then replayed loads of one case; the command, a note, and the
+    wall time of the same load for one day (what every run costs whatever its size)."""
     print(f"scenario 3: {case.table}, {case.users} users", flush=True)
     with spawned_emulator(emulator_config(case.users)) as emu, replay_proxy() as proxy:
+        day_db = workdir / f"s3-{case.table}-day.duckdb"
+        one_day = measure.ours_ingest(
+            emu.base_url,
+            emu.admin_key,
+            case.table,
+            day_db,
+            (INTERVAL[1], INTERVAL[1]),
+            case.options,
+        )
+        fixed = measure.run(one_day).check(f"one-day load of {case.table}").seconds
+        print(f"    one day: {seconds(fixed)}")
         live_db = workdir / f"s3-{case.table}-live.duckdb"
         command = _command(emu, emu.base_url, case, live_db)
         live = _load("straight from the emulator", command, live_db, case.table, emu)
@@ -81,7 +93,7 @@ def measure_case(case: Case, workdir: Path) -> tuple[list[Load], str, str]:
         replayed = Load(replayed.label, replayed.run, replayed.rows, proxy.tape.served, 0)
         command_text = shown(command, emu, workdir)
         note = _describe(case, live_db, proxy.recorded_bytes)
-    return [live, replayed], command_text, note
+    return [live, replayed], command_text, note, fixed
 
 
 def _command(emu: RemoteEmulator, base_url: str, case: Case, db: Path) -> list[str]:
@@ -127,7 +139,7 @@ def large_org(cc_users: int, usage_users: int, workdir: Path) -> Section:
     section = Section("3. A large organization at zero latency, into DuckDB")
     rows, notes, loads_of_all = [], [], []
     for case in cases:
-        loads, command, note = measure_case(case, workdir)
+        loads, command, note, fixed = measure_case(case, workdir)
         loads_of_all += loads
         for load in loads:
             rows.append(
@@ -138,16 +150,35 @@ def large_org(cc_users: int, usage_users: int, workdir: Path) -> Section:
                     load.requests,
                     seconds(load.run.seconds),
                     f"**{load.rows_per_second:,.0f}**",
+                    f"{load.rows / max(load.run.seconds - fixed, 1e-9):,.0f}",
                     f"**{load.run.peak_rss_mb:,.0f} MB**",
                 ]
             )
-        notes.append(f"- `{case.table}`, {INTERVAL[0]} .. {INTERVAL[1]}: {note}. `{command}`")
+        notes.append(
+            f"- `{case.table}`, {INTERVAL[0]} .. {INTERVAL[1]}: {note}. The same load for one"
+            f" day took {seconds(fixed)}. `{command}`"
+        )
     section.add(
         f"Targets: at least {ROWS_TARGET:,} rows/s end to end and under {MEMORY_TARGET_MB} MB"
-        " peak resident memory. Wall time is the whole command, interpreter start included.",
+        " peak resident memory. Wall time is the whole command, interpreter start included."
+        " The column after rows/s leaves out what a one-day load of the same table takes"
+        " (start-up, pipeline state, the merge, views): the rate at which a longer interval"
+        " adds rows.",
         "",
     )
-    section.table(["table", "server", "rows", "requests", "wall time", "rows/s", "peak RSS"], rows)
+    section.table(
+        [
+            "table",
+            "server",
+            "rows",
+            "requests",
+            "wall time",
+            "rows/s",
+            "rows/s past a one-day load",
+            "peak RSS",
+        ],
+        rows,
+    )
     section.add(*notes, "")
     replayed = [load for load in loads_of_all if load.label == "from the recording"]
     fastest = min(load.rows_per_second for load in replayed)

@@ -1,8 +1,10 @@
 """One shared, adaptive limiter per run: it bounds requests in flight and paces their rate.
 
-Concurrency grows additively while answers are clean and halves on a 429 (AIMD), once per
-episode: the 429s of requests already in flight when it halved do not halve it again. Every
-request waits out the `retry-after` the API asked for.
+Until the first 429, concurrency grows by one per clean answer (it doubles per round of
+requests in flight, like TCP's slow start), so a run reaches full speed within a few dozen
+requests; from the first 429 on it grows additively while answers are clean and halves on a
+429 (AIMD), once per episode: the 429s of requests already in flight when it halved do not
+halve it again. Every request waits out the `retry-after` the API asked for.
 
 The request rate is free until the API first says 429; from then on requests are paced just
 under the rate the API accepted over the last minute, so a long backfill settles at the
@@ -116,14 +118,17 @@ class AdaptiveLimiter:
         return start
 
     def on_success(self, started: float | None = None) -> None:
-        """A clean answer: grow concurrency by one per window of successes."""
+        """A clean answer: grow concurrency by one (before any 429) or by one per window of
+        successes (after)."""
         with self._cond:
             now = self._clock()
             self._accepted.append(now)
             _trim(self._accepted, now)
             if self._probing and len(self._accepted) > DOCUMENTED_PER_MINUTE:
                 self._probing = False
-            self._limit = min(self._max, self._limit + 1.0 / self._limit)
+            slow_start = self._last_decrease == float("-inf")
+            step = 1.0 if slow_start else 1.0 / self._limit
+            self._limit = min(self._max, self._limit + step)
             self._cond.notify_all()
 
     def on_rate_limited(self, retry_after: float | None, started: float | None = None) -> None:

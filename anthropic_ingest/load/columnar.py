@@ -1,10 +1,10 @@
-"""Claude Code pages straight from JSON into Arrow columns, with no Python object per record.
+"""Claude Code and usage report pages straight from JSON into Arrow columns.
 
-A 90-day backfill of a large organization is hundreds of thousands of Claude Code records;
-turning each into dicts and back into columns costs more than everything else in a run. The
-columnar reader parses a page with Arrow's JSON reader against the documented record shape
-and derives every column with Arrow compute functions, which release the interpreter lock,
-so two pages are read at once on two cores.
+A 90-day backfill of a large organization is hundreds of thousands of records; turning each
+into dicts and back into columns costs more than everything else in a run. The columnar
+reader parses a page with Arrow's JSON reader against the documented record shape and
+derives every column with Arrow compute functions, which release the interpreter lock, so
+two pages are read at once on two cores.
 
 It takes only pages whose meaning is certain; anything else returns None, and the loader
 reads that page record by record with `transforms.py`, which is the reference: the two give
@@ -23,8 +23,10 @@ run there, with its message.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,7 +36,7 @@ from anthropic_ingest.client.bodies import RawRecords
 from anthropic_ingest.load.arrow import POOL
 from anthropic_ingest.schema import ARROW_TYPES
 from anthropic_ingest.tables import TableSpec
-from anthropic_ingest.transforms import KNOWN_TOOLS
+from anthropic_ingest.transforms import BUCKET_FIELDS, KNOWN_TOOLS, USAGE_DIMENSIONS
 
 _INT = ARROW_TYPES["bigint"]
 _TEXT = ARROW_TYPES["text"]
@@ -78,12 +80,19 @@ _RECORD = pa.struct(
         ),
     ]
 )
-_PAGE = pa.schema([("data", pa.list_(_RECORD))])
-_PARSE = pa_json.ParseOptions(explicit_schema=_PAGE, unexpected_field_behavior="error")
-# Slower, and needed only for a page with line breaks in it (indented JSON).
-_PARSE_LINES = pa_json.ParseOptions(
-    explicit_schema=_PAGE, unexpected_field_behavior="error", newlines_in_values=True
-)
+
+
+def _options(schema: pa.Schema) -> tuple[pa_json.ParseOptions, pa_json.ParseOptions]:
+    """Parse options for compact JSON, and the slower ones a page with line breaks needs."""
+    return (
+        pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+        pa_json.ParseOptions(
+            explicit_schema=schema, unexpected_field_behavior="error", newlines_in_values=True
+        ),
+    )
+
+
+_CLAUDE_CODE = _options(pa.schema([("data", pa.list_(_RECORD))]))
 
 # Top-level fields the record-by-record reader counts when absent: null here is ambiguous.
 _NEVER_NULL = (
@@ -105,10 +114,12 @@ BY_MODEL = "claude_code_usage_by_model"
 
 @dataclass(frozen=True)
 class ColumnarPage:
-    """A page read column-wise: its record count and one table per requested spec."""
+    """A page read column-wise: its record count, one table per requested spec, and per
+    documented field the records that lacked it."""
 
     records: int
     tables: list[pa.Table]
+    missing: dict[str, int] = field(default_factory=dict)
 
 
 def claude_code_tables(page: RawRecords, specs: Sequence[TableSpec]) -> ColumnarPage | None:
@@ -116,7 +127,7 @@ def claude_code_tables(page: RawRecords, specs: Sequence[TableSpec]) -> Columnar
     or None when the page must be read record by record."""
     if any(spec.name not in (USAGE, BY_MODEL) for spec in specs):
         return None
-    records = _parse(page)
+    records = _parse(page, _CLAUDE_CODE)
     if records is None or not _certain(records):
         return None
     columns = _identity(records)
@@ -130,10 +141,13 @@ def claude_code_tables(page: RawRecords, specs: Sequence[TableSpec]) -> Columnar
     return ColumnarPage(len(records), tables)
 
 
-def _parse(page: RawRecords) -> pa.StructArray | None:
+def _parse(
+    page: RawRecords, shape: tuple[pa_json.ParseOptions, pa_json.ParseOptions]
+) -> pa.StructArray | None:
     body = b"".join((b'{"data":', page.raw_bytes(), b"}"))
     options = pa_json.ReadOptions(block_size=len(body) + 1, use_threads=False)
-    parse = _PARSE_LINES if b"\n" in body or b"\r" in body else _PARSE
+    compact, lines = shape
+    parse = lines if b"\n" in body or b"\r" in body else compact
     try:
         parsed = pa_json.read_json(
             io.BytesIO(body), read_options=options, parse_options=parse, memory_pool=POOL
@@ -248,3 +262,79 @@ def _array(values: pa.Array | pa.ChunkedArray, type_: pa.DataType) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     return values if values.type == type_ else values.cast(type_)
+
+
+# --- usage_report: buckets of results ---------------------------------------------------
+
+_RESULT = pa.struct(
+    [
+        ("uncached_input_tokens", _INT),
+        (
+            "cache_creation",
+            pa.struct([("ephemeral_1h_input_tokens", _INT), ("ephemeral_5m_input_tokens", _INT)]),
+        ),
+        ("cache_read_input_tokens", _INT),
+        ("output_tokens", _INT),
+        ("server_tool_use", pa.struct([("web_search_requests", _INT)])),
+        *((name, _TEXT) for name in USAGE_DIMENSIONS),
+    ]
+)
+_BUCKET = pa.struct(
+    [
+        ("starting_at", ARROW_TYPES["timestamp"]),
+        ("ending_at", ARROW_TYPES["timestamp"]),
+        ("results", pa.list_(_RESULT)),
+    ]
+)
+_BUCKETS = _options(pa.schema([("data", pa.list_(_BUCKET))]))
+
+
+def usage_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], ColumnarPage] | None:
+    """The bucket starts of a usage report page and its `usage_report` rows, or None when the
+    page must be read record by record."""
+    buckets = _parse(page, _BUCKETS)
+    if buckets is None:
+        return None
+    starts, ends = _field(buckets, "starting_at"), _field(buckets, "ending_at")
+    if starts.null_count or ends.null_count:
+        return None
+    results = _field(buckets, "results")
+    rows = pc.list_flatten(results)
+    if rows.null_count:
+        return None
+    missing = _absent(page, spec, len(rows))
+    if missing is None:
+        return None
+    owner = pc.list_parent_indices(results)
+    cache, tools = _field(rows, "cache_creation"), _field(rows, "server_tool_use")
+    columns = {
+        "bucket": pc.take(starts, owner),
+        "bucket_end": pc.take(ends, owner),
+        **{name: _field(rows, name) for name in USAGE_DIMENSIONS},
+        "input_tokens": _field(rows, "uncached_input_tokens"),
+        "output_tokens": _field(rows, "output_tokens"),
+        "input_cached_tokens": _field(rows, "cache_read_input_tokens"),
+        "cache_creation_ephemeral_5m_input_tokens": _field(cache, "ephemeral_5m_input_tokens"),
+        "cache_creation_ephemeral_1h_input_tokens": _field(cache, "ephemeral_1h_input_tokens"),
+        "server_tool_search_count": _field(tools, "web_search_requests"),
+        "extra_fields": pa.nulls(len(rows), _TEXT),
+    }
+    covered = [start.replace(tzinfo=UTC) for start in starts.to_pylist()]
+    return covered, ColumnarPage(len(rows), [_table(spec, columns)], missing)
+
+
+def _absent(page: RawRecords, spec: TableSpec, results: int) -> dict[str, int] | None:
+    """Per documented result field, how many results lacked it (null and absent are both
+    null in Arrow; the record-by-record reader warns only about absent ones).
+
+    A JSON key is a quoted name followed by a colon, which no string value can be; a known
+    name elsewhere than in a result would be an unknown field, which the parse refused."""
+    text = page.raw_bytes().tobytes()
+    missing = {}
+    for name in spec.expected_fields - BUCKET_FIELDS:
+        present = len(re.findall(rb'"' + name.encode() + rb'"\s*:', text))
+        if present > results:
+            return None  # a key twice in one object
+        if present < results:
+            missing[name] = results - present
+    return missing

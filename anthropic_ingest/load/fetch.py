@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPaginator, paginate
 from anthropic_ingest.client.bodies import RawRecords
+from anthropic_ingest.load.columnar import ColumnarPage, usage_tables
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
-from anthropic_ingest.tables import TableSpec
+from anthropic_ingest.tables import TABLES, TableSpec
 from anthropic_ingest.transforms import timestamp
 
 T = TypeVar("T")
@@ -38,11 +39,12 @@ ID_PAGE = 1000
 COST_GROUP_BY = ("workspace_id", "description")
 
 
-# One page of records: decoded already, or raw JSON that `read_page` decodes.
-Page = list[dict[str, Any]] | RawRecords
+# One page of records: decoded already, raw JSON that `read_page` decodes, or already read
+# column-wise into the table of the fetched spec.
+Page = list[dict[str, Any]] | RawRecords | ColumnarPage
 
 
-def read_page(page: Page) -> list[dict[str, Any]]:
+def read_page(page: list[dict[str, Any]] | RawRecords) -> list[dict[str, Any]]:
     """The records of a page, decoding them if they are still raw."""
     return page.decode() if isinstance(page, RawRecords) else page
 
@@ -193,21 +195,30 @@ def _report_pages(
     limit: int,
     chunk: tuple[datetime, datetime],
     covered: list[datetime],
-) -> Iterator[list[dict[str, Any]]]:
-    """Each page's results, stamped with their bucket; `covered` gets every bucket's start."""
+) -> Iterator[Page]:
+    """Each page's results, stamped with their bucket (usage report pages read column-wise
+    where they can be); `covered` gets every bucket's start."""
     start, end = chunk
     width = dict(params)["bucket_width"]
     request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
+    usage = TABLES["usage_report"] if path.endswith("/usage_report/messages") else None
     for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
+        data = page["data"]
+        read = usage_tables(data, usage) if usage and isinstance(data, RawRecords) else None
+        if read is not None:
+            covered.extend(read[0])
+            del page, data
+            yield read[1]
+            continue
         records: list[dict[str, Any]] = []
-        for bucket in read_page(page["data"]):
+        for bucket in read_page(data):
             starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
             covered.append(_bucket_start(starting_at))
             for result in bucket.get("results") or []:
                 result["starting_at"] = starting_at
                 result["ending_at"] = ending_at
                 records.append(result)
-        del page
+        del page, data
         yield records
         del records
     _check_buckets(path, start, end, width, covered)

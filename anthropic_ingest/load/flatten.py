@@ -18,7 +18,7 @@ import pyarrow as pa
 from anthropic_ingest import errors
 from anthropic_ingest.client.bodies import RawRecords, collector_paused
 from anthropic_ingest.load.arrow import POOL, to_arrow, with_schema
-from anthropic_ingest.load.columnar import claude_code_tables
+from anthropic_ingest.load.columnar import ColumnarPage, claude_code_tables
 from anthropic_ingest.load.fetch import Batch, Page, read_page
 from anthropic_ingest.load.plan import Target
 
@@ -65,18 +65,27 @@ def prepare(batch: Batch, targets: list[tuple[Target, bool]]) -> Prepared:
 def _flatten_page(page: Page, flatteners: list[_Flattener]) -> int:
     """Decode one page and flatten it for every target; its records die before this returns,
     so the collector, held off meanwhile, never has to traverse them."""
+    if isinstance(page, ColumnarPage):  # read column-wise while it was fetched
+        _add_columnar(page, flatteners)
+        return page.records
     with _DECODING:
         if isinstance(page, RawRecords):
             read = claude_code_tables(page, [f.target.spec for f in flatteners])
             if read is not None:
-                for flattener, table in zip(flatteners, read.tables, strict=True):
-                    flattener.add_table(table)
+                _add_columnar(read, flatteners)
                 return read.records
         with collector_paused():
             records = read_page(page)
             for flattener in flatteners:
                 flattener.add(records)
             return len(records)
+
+
+def _add_columnar(page: ColumnarPage, flatteners: list[_Flattener]) -> None:
+    if len(page.tables) != len(flatteners):
+        raise AssertionError("a page read column-wise for other tables than its batch's")
+    for flattener, table in zip(flatteners, page.tables, strict=True):
+        flattener.add_table(table, page.missing)
 
 
 @dataclass
@@ -100,8 +109,10 @@ class _Flattener:
         if rows:
             self.chunks.append(to_arrow(spec, rows, [] if self.markers else None))
 
-    def add_table(self, table: pa.Table) -> None:
+    def add_table(self, table: pa.Table, missing: dict[str, int]) -> None:
         """A page already read into the table's columns (a window table's)."""
+        for name, count in missing.items():
+            self.missing[name] = self.missing.get(name, 0) + count
         self.rows += table.num_rows
         if table.num_rows:
             self.chunks.append(with_schema(self.target.spec, table, windowed=self.markers))

@@ -7,10 +7,12 @@ that yields to both tables, so a day is fetched once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from anthropic_ingest import errors
@@ -95,9 +97,12 @@ class GroupLoader:
                 report.skipped = "no complete day or bucket in the requested interval"
             return
         self._start(window)
+        pending = _Pending()
         for prepared in fetch(self.lead.spec, self.client, window, self.plan.source, self._prepare):
-            yield from self._emit(prepared)
+            for target, table in self._record(prepared):
+                yield from self._items(pending.add(target, table))
             self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
+        yield from self._items(pending.drain())
         for report in self.reports.values():
             self.plan.progress.table_finished(report.table, report.rows)
         if window is not None and window.advances_state:
@@ -131,22 +136,55 @@ class GroupLoader:
         """Flatten a batch for every target of the group (runs on the fetch threads)."""
         return prepare(batch, [(t, self.modes[t.table] == "window") for t in self.group])
 
-    def _emit(self, prepared: Prepared) -> Iterator[Any]:
-        """Record a prepared batch in the reports and hand its tables to dlt."""
+    def _record(self, prepared: Prepared) -> Iterator[tuple[Target, pa.Table]]:
+        """Record a prepared batch in the reports; its tables, to hand to dlt."""
         for part in prepared.parts:
             target, report = part.target, self.reports[part.target.table]
             for name, count in part.missing.items():
                 report.missing_fields[name] = report.missing_fields.get(name, 0) + count
             check_unique(target, part.keys, self.seen_keys[target.table])
             report.rows += part.rows
-            if part.table is None:
-                continue
+            if part.table is not None:
+                yield target, part.table
+
+    def _items(self, tables: list[tuple[Target, pa.Table]]) -> Iterator[Any]:
+        """dlt items: the lead table as it is, the others marked with their table's hints."""
+        for target, table in tables:
             if target is self.lead:
-                yield part.table
+                yield table
             else:
                 hints = table_hints(target, self.modes[target.table], self.plan.primary_key)
                 yield dlt.mark.with_hints(
-                    part.table,
+                    table,
                     dlt.mark.make_hints(table_name=target.table, **hints),
                     create_table_variant=True,
                 )
+
+
+# Rows handed to dlt at once. dlt's work per item (schema checks, a Parquet row group) costs
+# about as much as a few thousand rows: a day of a small organization is a few dozen rows,
+# so days are handed over together.
+ITEM_ROWS = 10_000
+
+
+@dataclass
+class _Pending:
+    """Tables waiting to be handed to dlt, per target, until they hold ITEM_ROWS rows."""
+
+    tables: dict[str, tuple[Target, list[pa.Table]]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, target: Target, table: pa.Table) -> list[tuple[Target, pa.Table]]:
+        self.tables.setdefault(target.table, (target, []))[1].append(table)
+        self.rows[target.table] = self.rows.get(target.table, 0) + table.num_rows
+        if self.rows[target.table] < ITEM_ROWS:
+            return []
+        return [self._take(target.table)]
+
+    def drain(self) -> list[tuple[Target, pa.Table]]:
+        return [self._take(name) for name in list(self.tables)]
+
+    def _take(self, name: str) -> tuple[Target, pa.Table]:
+        target, tables = self.tables.pop(name)
+        self.rows.pop(name)
+        return target, pa.concat_tables(tables)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,13 +22,14 @@ from hypothesis import strategies as st
 
 from anthropic_ingest import errors
 from anthropic_ingest.client.bodies import RawRecords, parse_page
-from anthropic_ingest.emulator import SyntheticOrg
+from anthropic_ingest.emulator import EmulatorConfig, SyntheticOrg, running_emulator
 from anthropic_ingest.load.arrow import to_arrow
-from anthropic_ingest.load.columnar import claude_code_tables
-from anthropic_ingest.load.flatten import flatten_rows
+from anthropic_ingest.load.columnar import claude_code_tables, usage_tables
+from anthropic_ingest.load.flatten import count_missing, flatten_rows
 from anthropic_ingest.load.plan import Target
 from anthropic_ingest.tables import TABLES
-from tests.unit.test_transforms import example_records
+from anthropic_ingest.transforms import timestamp
+from tests.unit.test_transforms import EXAMPLES, example_records
 
 SPECS = [TABLES["claude_code_usage"], TABLES["claude_code_usage_by_model"]]
 NUMBER = "__number__:"
@@ -260,3 +262,164 @@ def test_amounts_stay_exact() -> None:
     assert read is not None
     total = read.tables[0].column("total_estimated_cost_cents").to_pylist()
     assert total == [Decimal("123.789120000001")]
+
+
+# --- usage report pages --------------------------------------------------------------------
+
+USAGE = TABLES["usage_report"]
+USAGE_EXAMPLES = EXAMPLES / "usage_report_messages.json"
+
+
+def usage_reference(
+    buckets: list[dict[str, Any]],
+) -> tuple[list[datetime | None], pa.Table, dict[str, int]]:
+    """What the record-by-record path makes of a page of buckets: starts, rows, missing."""
+    records, starts = [], []
+    for bucket in buckets:
+        starts.append(timestamp(bucket["starting_at"]))
+        for result in bucket.get("results") or []:
+            records.append({**result, "starting_at": bucket["starting_at"]})
+            records[-1]["ending_at"] = bucket["ending_at"]
+    target = Target(USAGE, USAGE.name)
+    missing: dict[str, int] = {}
+    count_missing(target, records, missing)
+    return starts, to_arrow(USAGE, flatten_rows(target, records)), missing
+
+
+def check_usage(text: str) -> bool:
+    """The property for one usage page; True when it was read column-wise."""
+    page = raw_page(text)
+    read = usage_tables(page, USAGE)
+    try:
+        starts, want, missing = usage_reference(page.decode())
+    except (errors.ProtocolError, KeyError, TypeError, ValueError):
+        assert read is None, "read column-wise a page the transforms refuse"
+        return False
+    if read is None:
+        return False
+    covered, got = read
+    assert covered == starts
+    assert got.records == want.num_rows
+    assert got.missing == missing
+    assert got.tables[0].schema.types == want.schema.types
+    assert got.tables[0].to_pylist() == want.to_pylist()
+    return True
+
+
+def test_emulated_usage_pages_are_read_column_wise_and_match() -> None:
+    config = EmulatorConfig(seed=5, users=60, start_date=YEAR[0], end_date=YEAR[1])
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("starting_at", "2025-03-03T00:00:00Z"),
+        ("ending_at", "2025-03-05T00:00:00Z"),
+        ("bucket_width", "1h"),
+        *(("group_by[]", d) for d in ("api_key_id", "workspace_id", "model", "service_tier")),
+    ]
+    with running_emulator(config) as emu:
+        answer = httpx.get(
+            f"{emu.base_url}/v1/organizations/usage_report/messages",
+            params=params,
+            headers={"x-api-key": emu.admin_key, "anthropic-version": "2023-06-01"},
+        )
+    answer.raise_for_status()
+    buckets = answer.json()["data"]
+    assert sum(len(b["results"]) for b in buckets) > 50
+    assert check_usage(json.dumps(buckets))
+    assert check_usage(json.dumps(buckets, indent=1))
+
+
+def test_official_usage_examples_match_or_are_declined() -> None:
+    examples = json.loads(USAGE_EXAMPLES.read_text())["examples"]
+    taken = [check_usage(json.dumps(e["response"]["data"])) for e in examples]
+    assert any(taken), "the documented usage shape must be read column-wise"
+
+
+def usage_bucket(*results: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "starting_at": "2025-08-01T00:00:00Z",
+        "ending_at": "2025-08-01T01:00:00Z",
+        "results": list(results),
+    }
+
+
+def usage_result(**changes: Any) -> dict[str, Any]:
+    result = {
+        "uncached_input_tokens": 1500,
+        "cache_creation": {"ephemeral_1h_input_tokens": 1000, "ephemeral_5m_input_tokens": 5},
+        "cache_read_input_tokens": 200,
+        "output_tokens": 500,
+        "server_tool_use": {"web_search_requests": 10},
+        "api_key_id": "apikey_1",
+        "workspace_id": None,
+        "model": "claude-opus-4-6",
+        "service_tier": "standard",
+    }
+    result.update(changes)
+    return result
+
+
+def test_usage_counts_absent_fields_like_the_transforms() -> None:
+    lacking = usage_result()
+    del lacking["workspace_id"], lacking["model"]
+    page = [usage_bucket(usage_result(), lacking), usage_bucket()]
+    assert check_usage(json.dumps(page))
+    read = usage_tables(raw_page(json.dumps(page)), USAGE)
+    assert read is not None
+    assert read[1].missing == {"workspace_id": 1, "model": 1}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        [usage_bucket(usage_result(new_dimension="x"))],  # must land in extra_fields
+        [usage_bucket(usage_result(output_tokens="500"))],
+        [usage_bucket(usage_result(cache_creation={"ephemeral_2h_input_tokens": 1}))],
+        [{**usage_bucket(usage_result()), "starting_at": None}],
+        [{**usage_bucket(usage_result()), "granularity": "1h"}],
+    ],
+)
+def test_usage_declines_pages_it_cannot_read_exactly(page: list[Any]) -> None:
+    assert usage_tables(raw_page(json.dumps(page)), USAGE) is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "api_key_id",
+                        "workspace_id",
+                        "model",
+                        "output_tokens",
+                        "cache_creation",
+                        "server_tool_use",
+                        "context_window",
+                    ]
+                ),
+                st.sampled_from(["drop", "set"]),
+                VALUES,
+            ),
+            max_size=3,
+        ),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_generated_usage_pages_match_or_are_declined(
+    results: list[list[tuple[str, str, Any]]], indent: bool
+) -> None:
+    made = []
+    for changes in results:
+        result = usage_result()
+        for name, how, value in changes:
+            mutate(result, (name,), how, value)
+        made.append(result)
+    USAGE_TAKEN[check_usage(encode([usage_bucket(*made)], indent=2 if indent else None))] += 1
+
+
+USAGE_TAKEN: Counter[bool] = Counter()
+
+
+def test_generated_usage_pages_went_both_ways() -> None:
+    assert USAGE_TAKEN[True] and USAGE_TAKEN[False], USAGE_TAKEN

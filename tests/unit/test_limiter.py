@@ -95,10 +95,22 @@ def test_the_soft_ceiling_ends_once_a_rate_is_learned() -> None:
     assert lim.capacity == lim.concurrency
 
 
-def test_grows_additively_while_answers_are_clean() -> None:
+def test_grows_by_one_per_answer_until_the_first_429() -> None:
     clock = FakeClock()
-    lim = limiter(clock, concurrency=4, max_concurrency=6)
+    lim = limiter(clock, concurrency=4, max_concurrency=16)
+    succeed(lim, clock, 5)
+    assert lim.concurrency == 9
+    succeed(lim, clock, 20)
+    assert lim.concurrency == 16  # never past the most allowed
+
+
+def test_grows_additively_after_a_429() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=8, max_concurrency=16)
+    with lim.slot() as started:
+        lim.on_rate_limited(None, started)
+    assert lim.concurrency == 4
     succeed(lim, clock, 5)  # about one more per window of answers
     assert lim.concurrency == 5
-    succeed(lim, clock, 50)
+    succeed(lim, clock, 6)
     assert lim.concurrency == 6
