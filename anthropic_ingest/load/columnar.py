@@ -94,18 +94,6 @@ def _options(schema: pa.Schema) -> tuple[pa_json.ParseOptions, pa_json.ParseOpti
 
 _CLAUDE_CODE = _options(pa.schema([("data", pa.list_(_RECORD))]))
 
-# Top-level fields the record-by-record reader counts when absent: null here is ambiguous.
-_NEVER_NULL = (
-    "date",
-    "actor",
-    "organization_id",
-    "customer_type",
-    "terminal_type",
-    "core_metrics",
-    "tool_actions",
-    "model_breakdown",
-)
-
 _IDENTITY = ("date", "actor_type", "actor_id", "terminal_type", "is_remote")
 
 USAGE = "claude_code_usage"
@@ -128,7 +116,9 @@ def claude_code_tables(page: RawRecords, specs: Sequence[TableSpec]) -> Columnar
     if any(spec.name not in (USAGE, BY_MODEL) for spec in specs):
         return None
     records = _parse(page, _CLAUDE_CODE)
-    if records is None or not _certain(records):
+    # Fields the record-by-record reader warns about when absent: a null there is ambiguous.
+    warned = frozenset().union(*(spec.expected_fields for spec in specs))
+    if records is None or not _certain(records, warned):
         return None
     columns = _identity(records)
     tables = []
@@ -168,9 +158,9 @@ def _field(array: pa.Array, *path: str) -> pa.Array:
     return array
 
 
-def _certain(records: pa.StructArray) -> bool:
+def _certain(records: pa.StructArray, warned: frozenset[str]) -> bool:
     """True when no null in the page could mean either "absent" or "null" differently."""
-    if any(_field(records, name).null_count for name in _NEVER_NULL):
+    if any(_field(records, name).null_count for name in warned):
         return False
     tools = _field(records, "tool_actions")
     for tool in KNOWN_TOOLS:
