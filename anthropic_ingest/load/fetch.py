@@ -39,14 +39,45 @@ ID_PAGE = 1000
 COST_GROUP_BY = ("workspace_id", "description")
 
 
-# One page of records: decoded already, raw JSON that `read_page` decodes, or already read
-# column-wise into the table of the fetched spec.
-Page = list[dict[str, Any]] | RawRecords | ColumnarPage
+@dataclass
+class ReportPage:
+    """A page of report buckets, read when the loader reads it (no more pages are decoded
+    at once than the loader allows). Reading it adds its buckets to `covered`."""
+
+    data: list[dict[str, Any]] | RawRecords
+    covered: list[datetime]
+    usage: TableSpec | None = None
+
+    def columnar(self) -> ColumnarPage | None:
+        """The page's `usage_report` table read column-wise, or None to decode it instead."""
+        if self.usage is None or not isinstance(self.data, RawRecords):
+            return None
+        read = usage_tables(self.data, self.usage)
+        if read is None:
+            return None
+        self.covered.extend(read[0])
+        return read[1]
+
+    def decode(self) -> list[dict[str, Any]]:
+        """The page's results, each stamped with its bucket's start and end."""
+        records: list[dict[str, Any]] = []
+        for bucket in read_page(self.data):
+            starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
+            self.covered.append(_bucket_start(starting_at))
+            for result in bucket.get("results") or []:
+                result["starting_at"] = starting_at
+                result["ending_at"] = ending_at
+                records.append(result)
+        return records
 
 
-def read_page(page: list[dict[str, Any]] | RawRecords) -> list[dict[str, Any]]:
+# One page of records: decoded already, raw JSON, or a report page; `read_page` decodes.
+Page = list[dict[str, Any]] | RawRecords | ReportPage
+
+
+def read_page(page: Page) -> list[dict[str, Any]]:
     """The records of a page, decoding them if they are still raw."""
-    return page.decode() if isinstance(page, RawRecords) else page
+    return page if isinstance(page, list) else page.decode()
 
 
 @dataclass
@@ -184,44 +215,23 @@ def _report_chunk(
     limit: int,
     chunk: tuple[datetime, datetime],
 ) -> Batch:
-    covered: list[datetime] = []
-    return Batch(_report_pages(client, path, params, limit, chunk, covered), covered)
-
-
-def _report_pages(
-    client: AdminClient,
-    path: str,
-    params: list[tuple[str, str]],
-    limit: int,
-    chunk: tuple[datetime, datetime],
-    covered: list[datetime],
-) -> Iterator[Page]:
-    """Each page's results, stamped with their bucket (usage report pages read column-wise
-    where they can be); `covered` gets every bucket's start."""
+    """A chunk's pages, read when the loader reads them; once all are read, `covered`
+    holds every bucket's start."""
     start, end = chunk
     width = dict(params)["bucket_width"]
     request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
     usage = TABLES["usage_report"] if path.endswith("/usage_report/messages") else None
-    for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
-        data = page["data"]
-        read = usage_tables(data, usage) if usage and isinstance(data, RawRecords) else None
-        if read is not None:
-            covered.extend(read[0])
-            del page, data
-            yield read[1]
-            continue
-        records: list[dict[str, Any]] = []
-        for bucket in read_page(data):
-            starting_at, ending_at = bucket["starting_at"], bucket["ending_at"]
-            covered.append(_bucket_start(starting_at))
-            for result in bucket.get("results") or []:
-                result["starting_at"] = starting_at
-                result["ending_at"] = ending_at
-                records.append(result)
-        del page, data
-        yield records
-        del records
-    _check_buckets(path, start, end, width, covered)
+    covered: list[datetime] = []
+
+    def pages() -> Iterator[Page]:
+        for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
+            report_page = ReportPage(page["data"], covered, usage)
+            del page
+            yield report_page
+            del report_page
+        _check_buckets(path, start, end, width, covered)
+
+    return Batch(pages(), covered)
 
 
 def _bucket_start(value: str) -> datetime:

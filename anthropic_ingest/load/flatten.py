@@ -18,8 +18,8 @@ import pyarrow as pa
 from anthropic_ingest import errors
 from anthropic_ingest.client.bodies import RawRecords, collector_paused
 from anthropic_ingest.load.arrow import POOL, to_arrow, with_schema
-from anthropic_ingest.load.columnar import ColumnarPage, claude_code_tables
-from anthropic_ingest.load.fetch import Batch, Page, read_page
+from anthropic_ingest.load.columnar import claude_code_tables
+from anthropic_ingest.load.fetch import Batch, Page, ReportPage, read_page
 from anthropic_ingest.load.plan import Target
 
 Record = dict[str, Any]
@@ -65,27 +65,21 @@ def prepare(batch: Batch, targets: list[tuple[Target, bool]]) -> Prepared:
 def _flatten_page(page: Page, flatteners: list[_Flattener]) -> int:
     """Decode one page and flatten it for every target; its records die before this returns,
     so the collector, held off meanwhile, never has to traverse them."""
-    if isinstance(page, ColumnarPage):  # read column-wise while it was fetched
-        _add_columnar(page, flatteners)
-        return page.records
     with _DECODING:
-        if isinstance(page, RawRecords):
+        read = None
+        if isinstance(page, ReportPage):
+            read = page.columnar()
+        elif isinstance(page, RawRecords):
             read = claude_code_tables(page, [f.target.spec for f in flatteners])
-            if read is not None:
-                _add_columnar(read, flatteners)
-                return read.records
+        if read is not None:
+            for flattener, table in zip(flatteners, read.tables, strict=True):
+                flattener.add_table(table, read.missing)
+            return read.records
         with collector_paused():
             records = read_page(page)
             for flattener in flatteners:
                 flattener.add(records)
             return len(records)
-
-
-def _add_columnar(page: ColumnarPage, flatteners: list[_Flattener]) -> None:
-    if len(page.tables) != len(flatteners):
-        raise AssertionError("a page read column-wise for other tables than its batch's")
-    for flattener, table in zip(flatteners, page.tables, strict=True):
-        flattener.add_table(table, page.missing)
 
 
 @dataclass
@@ -118,11 +112,12 @@ class _Flattener:
             self.chunks.append(with_schema(self.target.spec, table, windowed=self.markers))
 
     def finish(self, covered: list[datetime]) -> Part:
-        if self.target.spec.mode == "window" and self.chunks:
-            check_unique_rows(self.target, self.chunks)
-        if self.markers and covered:
-            self.chunks.append(to_arrow(self.target.spec, [], covered))
         table = pa.concat_tables(self.chunks, memory_pool=POOL) if self.chunks else None
+        if table is not None and self.target.spec.mode == "window":
+            check_unique_rows(self.target, table)
+        if self.markers and covered:
+            markers = to_arrow(self.target.spec, [], covered)
+            table = markers if table is None else pa.concat_tables([table, markers])
         return Part(self.target, self.rows, self.missing, self.keys, table)
 
 
@@ -131,12 +126,12 @@ def row_keys(target: Target, rows: list[Record]) -> list[Key]:
     return [tuple(row[k] for k in target.spec.key) for row in rows]
 
 
-def check_unique_rows(target: Target, chunks: list[pa.Table]) -> None:
+def check_unique_rows(target: Target, table: pa.Table) -> None:
     """Fail when a batch of a window table holds the same row twice. Report rows are compared
     on every value, so a split the API makes that the documented key does not show can never
     fail a load."""
     names = [c.name for c in target.spec.columns]
-    rows = pa.concat_tables([chunk.select(names) for chunk in chunks], memory_pool=POOL)
+    rows = table.select(names)
     distinct = rows.group_by(names, use_threads=False).aggregate([])
     if distinct.num_rows != rows.num_rows:
         raise _duplicate(target)

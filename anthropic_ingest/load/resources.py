@@ -171,20 +171,17 @@ ITEM_ROWS = 10_000
 class _Pending:
     """Tables waiting to be handed to dlt, per target, until they hold ITEM_ROWS rows."""
 
-    tables: dict[str, tuple[Target, list[pa.Table]]] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=dict)
+    tables: dict[Target, list[pa.Table]] = field(default_factory=dict)
 
     def add(self, target: Target, table: pa.Table) -> list[tuple[Target, pa.Table]]:
-        self.tables.setdefault(target.table, (target, []))[1].append(table)
-        self.rows[target.table] = self.rows.get(target.table, 0) + table.num_rows
-        if self.rows[target.table] < ITEM_ROWS:
+        waiting = self.tables.setdefault(target, [])
+        waiting.append(table)
+        if sum(t.num_rows for t in waiting) < ITEM_ROWS:
             return []
-        return [self._take(target.table)]
+        return [self._take(target)]
 
     def drain(self) -> list[tuple[Target, pa.Table]]:
-        return [self._take(name) for name in list(self.tables)]
+        return [self._take(target) for target in list(self.tables)]
 
-    def _take(self, name: str) -> tuple[Target, pa.Table]:
-        target, tables = self.tables.pop(name)
-        self.rows.pop(name)
-        return target, pa.concat_tables(tables)
+    def _take(self, target: Target) -> tuple[Target, pa.Table]:
+        return target, pa.concat_tables(self.tables.pop(target))
