@@ -87,6 +87,7 @@ class LogProgress:
         self._done: dict[str, tuple[int, int]] = {}
         self._total: dict[str, tuple[int | None, str]] = {}
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
 
     def __enter__(self) -> LogProgress:
         return self
@@ -95,8 +96,12 @@ class LogProgress:
         return None
 
     def _line(self, message: str) -> None:
+        """One whole line per write: tables finish on different threads, and `print` writes
+        the text and its newline separately, so two lines could run into one."""
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        print(f"{stamp} {secrets.redact(message)}", file=sys.stderr, flush=True)
+        with self._write_lock:
+            sys.stderr.write(f"{stamp} {secrets.redact(message)}\n")
+            sys.stderr.flush()
 
     def table_started(self, table: str, total_units: int | None, unit: str) -> None:
         with self._lock:
