@@ -44,13 +44,23 @@ class RequestStats:
     requests: int = 0
     retries: int = 0
     rate_limited: int = 0
+    # 429s that said how long to wait (retry-after or retry-after-ms); real ones often do not.
+    rate_limited_with_wait: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, *, requests: int = 0, retries: int = 0, rate_limited: int = 0) -> None:
+    def add(
+        self,
+        *,
+        requests: int = 0,
+        retries: int = 0,
+        rate_limited: int = 0,
+        rate_limited_with_wait: int = 0,
+    ) -> None:
         with self._lock:
             self.requests += requests
             self.retries += retries
             self.rate_limited += rate_limited
+            self.rate_limited_with_wait += rate_limited_with_wait
 
 
 class AdminClient:
@@ -127,7 +137,7 @@ class AdminClient:
                 return _Failure(True, None, lambda n, e=exc: e)
         verdict = responses.verdict(response)
         if response.status_code == 429:
-            self.stats.add(rate_limited=1)
+            self.stats.add(rate_limited=1, rate_limited_with_wait=int(verdict.wait is not None))
             self.limiter.on_rate_limited(verdict.wait, started)
         return _Failure(
             verdict.retry, verdict.wait, lambda n: responses.error_for(response, attempts=n)
