@@ -37,6 +37,9 @@ class TableSpec:
     # Fields the API documents as always sent: one that goes missing loads as null, with a
     # warning, so a change in the API is noticed instead of silently blanking a column.
     expected_fields: frozenset[str] = frozenset()
+    # Window tables: days re-read before the last day or bucket that loaded rows, because the
+    # API still adds to them for about that long (the lookback_days source option overrides).
+    lookback_days: int = 0
 
     @property
     def column_names(self) -> list[str]:
@@ -48,7 +51,8 @@ class TableSpec:
             return (
                 f"incremental on {self.cursor}: each run re-loads a window of "
                 f"{'days' if self.fetch == 'claude_code' else 'buckets'} and replaces "
-                "exactly the rows of that window"
+                "exactly the rows of that window; a run without an interval resumes "
+                f"{self.lookback_days} days before the last {self.cursor} that loaded rows"
             )
         return "replace: every run loads the current state"
 
@@ -115,6 +119,7 @@ CLAUDE_CODE_USAGE = TableSpec(
     fetch="claude_code",
     mode="window",
     cursor="date",
+    lookback_days=3,
     key=("date", "actor_type", "actor_id", "terminal_type", "is_remote"),
     to_rows=_one(t.claude_code_row),
     columns=(
@@ -200,6 +205,7 @@ CLAUDE_CODE_USAGE_BY_MODEL = TableSpec(
     fetch="claude_code",
     mode="window",
     cursor="date",
+    lookback_days=3,
     key=("date", "actor_type", "actor_id", "terminal_type", "is_remote", "model"),
     to_rows=t.claude_code_model_rows,
     columns=(
@@ -246,11 +252,20 @@ USAGE_REPORT = TableSpec(
             "service_tier",
         }
     ),
-    description="Messages API token usage per time bucket, grouped by every dimension.",
-    endpoint="GET /v1/organizations/usage_report/messages (group_by[] every dimension)",
+    description=(
+        "Messages API token usage per time bucket, grouped by api_key_id, workspace_id, model, "
+        "service_tier and context_window (the API accepts at most five dimensions; the "
+        "group_by source option picks others, and a table keeps the grouping it was first "
+        "loaded with)."
+    ),
+    endpoint=(
+        "GET /v1/organizations/usage_report/messages (group_by[] api_key_id, workspace_id, "
+        "model, service_tier, context_window)"
+    ),
     fetch="messages_report",
     mode="window",
     cursor="bucket",
+    lookback_days=3,
     key=("bucket", *t.USAGE_DIMENSIONS),
     to_rows=_one(t.usage_row),
     columns=(
@@ -265,9 +280,21 @@ USAGE_REPORT = TableSpec(
             "standard, batch, priority, priority_on_demand, flex or flex_discount.",
         ),
         col("context_window", "text", "0-200k or 200k-1M."),
-        col("inference_geo", "text", "global, us or not_available."),
-        col("account_id", "text", "User account of OAuth requests; null otherwise."),
-        col("service_account_id", "text", "Service account of federated requests; else null."),
+        col(
+            "inference_geo",
+            "text",
+            "global, us or not_available; null unless the table is grouped by it.",
+        ),
+        col(
+            "account_id",
+            "text",
+            "User account of OAuth requests; null unless the table is grouped by it.",
+        ),
+        col(
+            "service_account_id",
+            "text",
+            "Service account of federated requests; null unless the table is grouped by it.",
+        ),
         col(
             "input_tokens",
             "bigint",
@@ -317,6 +344,7 @@ COST_REPORT = TableSpec(
     fetch="cost_report",
     mode="window",
     cursor="bucket",
+    lookback_days=7,
     key=("bucket", "workspace_id", "description"),
     to_rows=_one(t.cost_row),
     columns=(
@@ -410,7 +438,8 @@ WORKSPACES = TableSpec(
 
 API_KEYS = TableSpec(
     name="api_keys",
-    expected_fields=frozenset({"id", "name", "status", "created_at", "workspace_id", "created_by"}),
+    # workspace_id is deprecated and absent from the newest shape; the scope stands in for it.
+    expected_fields=frozenset({"id", "name", "status", "created_at", "created_by"}),
     description="Every API key of the organization (the secret itself is never returned).",
     endpoint="GET /v1/organizations/api_keys",
     fetch="list",
@@ -421,7 +450,13 @@ API_KEYS = TableSpec(
         col("name", "text", "Key name."),
         col("status", "text", "active, inactive, archived or expired."),
         col("created_at", "timestamp", "When the key was created (UTC)."),
-        col("workspace_id", "text", "Workspace of the key; null means the Default workspace."),
+        col(
+            "workspace_id",
+            "text",
+            "Workspace of the key; null means the Default workspace (as in the reports) or an "
+            "organization-wide key.",
+            "workspace_id, or scope.workspace_id where the API no longer sends it",
+        ),
         col(
             "created_by_user_id",
             "text",
@@ -432,10 +467,25 @@ API_KEYS = TableSpec(
         col("created_by_type", "text", "user or service_account.", "created_by.type"),
         col("partial_key_hint", "text", "The key's redacted hint, e.g. sk-ant-api03-R2D...igAA."),
         col("expires_at", "timestamp", "Expiry time; null for keys that never expire."),
-        col("principal_id", "text", "Who the key acts as.", "principal.id"),
-        col("principal_type", "text", "user or service_account.", "principal.type"),
-        col("scope_type", "text", "workspace or organization (newer API).", "scope.type"),
-        col("scope_workspace_id", "text", "Scoped workspace's ID.", "scope.workspace_id"),
+        col(
+            "principal_id",
+            "text",
+            "The user or service account a personal or service-account key acts as.",
+            "principal.user_id / principal.service_account_id (or principal.id)",
+        ),
+        col(
+            "principal_type",
+            "text",
+            "user or service_account (the API's user_actor / service_account_actor).",
+            "principal.type",
+        ),
+        col("scope_type", "text", "workspace or organization.", "scope.type"),
+        col(
+            "scope_workspace_id",
+            "text",
+            "The scope's workspace as the API sends it (a real ID even for the Default workspace).",
+            "scope.workspace_id",
+        ),
         col("type", "text", "Always 'api_key'."),
         EXTRA,
     ),

@@ -171,6 +171,7 @@ def claude_code_model_rows(record: Record) -> list[Row]:
 # --- usage_report / cost_report (records are report results with their bucket attached) ---
 
 BUCKET_FIELDS = frozenset({"starting_at", "ending_at"})
+# Every dimension a usage row carries as a column; those the report was not grouped by are null.
 USAGE_DIMENSIONS = (
     "api_key_id",
     "workspace_id",
@@ -181,6 +182,10 @@ USAGE_DIMENSIONS = (
     "account_id",
     "service_account_id",
 )
+# The real API refuses more than five group_by[] values (400 "Cannot specify more than 5
+# group_by[] dimensions."), so the default grouping is the five the reports join on.
+USAGE_GROUP_BY_LIMIT = 5
+DEFAULT_USAGE_GROUP_BY = ("api_key_id", "workspace_id", "model", "service_tier", "context_window")
 USAGE_FIELDS = BUCKET_FIELDS | frozenset(
     {
         *USAGE_DIMENSIONS,
@@ -306,10 +311,11 @@ API_KEY_FIELDS = frozenset(
 
 
 def api_key_row(record: Record) -> Row:
+    """One `api_keys` row, from any shape the API has served (see `key_workspace`)."""
     created_by = record.get("created_by") or {}
-    principal = record.get("principal") or {}
     scope = record.get("scope") or {}
     creator_type = created_by.get("type")
+    principal_type, principal_id = key_principal(record.get("principal"))
     return {
         "id": record["id"],
         "name": record.get("name"),
@@ -321,13 +327,44 @@ def api_key_row(record: Record) -> Row:
         "created_by_type": creator_type,
         "partial_key_hint": record.get("partial_key_hint"),
         "expires_at": timestamp(record.get("expires_at")),
-        "principal_id": principal.get("id"),
-        "principal_type": principal.get("type"),
+        "principal_id": principal_id,
+        "principal_type": principal_type,
         "scope_type": scope.get("type"),
         "scope_workspace_id": scope.get("workspace_id"),
         "type": record.get("type"),
         "extra_fields": extra_fields(record, API_KEY_FIELDS),
     }
+
+
+# The August 2026 form is {id, type: user|service_account}; the union form since the SDKs of
+# 2026-08-26 is {type: user_actor, user_id} | {type: service_account_actor, service_account_id}.
+_PRINCIPAL_TYPES = {
+    "user": "user",
+    "user_actor": "user",
+    "service_account": "service_account",
+    "service_account_actor": "service_account",
+}
+
+
+def key_principal(principal: Any) -> tuple[str | None, str | None]:
+    """(type, id) of the user or service account a key acts as, from either form; the type is
+    `user` or `service_account` in both (an unknown type is kept as sent)."""
+    if not isinstance(principal, dict):
+        return None, None
+    kind = principal.get("type")
+    ident = principal.get("id") or principal.get("user_id") or principal.get("service_account_id")
+    return _PRINCIPAL_TYPES.get(kind, kind) if kind is not None else None, ident
+
+
+def key_workspace(record: Record, listed: set[str]) -> Any:
+    """The workspace of an API key as the reports name it: `workspace_id` while the API sends
+    it, else the scope's workspace, where the Default workspace (which has a real ID in the
+    scope but is never listed) is null, as in the usage and cost reports."""
+    if "workspace_id" in record:
+        return record["workspace_id"]
+    scope = record.get("scope") or {}
+    workspace = scope.get("workspace_id") if scope.get("type") == "workspace" else None
+    return workspace if workspace in listed else None
 
 
 INVITE_FIELDS = frozenset(

@@ -22,7 +22,7 @@ from anthropic_ingest.load.columnar import ColumnarPage, usage_tables
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
 from anthropic_ingest.tables import TABLES, TableSpec
-from anthropic_ingest.transforms import timestamp
+from anthropic_ingest.transforms import key_workspace, timestamp
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -133,6 +133,8 @@ def fetch(
         yield prepare(Batch([[client.get(f"{ORG}/me")]]))
     elif spec.fetch == "list":
         pages = paginate(client, LIST_PATHS[spec.name], spec.list_params, _ids(config))
+        if spec.name == "api_keys":
+            pages = _with_key_workspaces(pages, set(_workspace_ids(client, config)))
         for page in pages:
             yield prepare(Batch([page["data"]]))
     elif spec.fetch == "members":
@@ -179,6 +181,19 @@ def _workspace_ids(client: AdminClient, config: SourceConfig) -> Iterator[str]:
     for page in paginate(client, LIST_PATHS["workspaces"], params, _ids(config)):
         for workspace in read_page(page["data"]):
             yield workspace["id"]
+
+
+def _with_key_workspaces(
+    pages: Iterator[dict[str, Any]], listed: set[str]
+) -> Iterator[dict[str, Any]]:
+    """API key pages whose records all carry `workspace_id`: the newest shape of the API
+    sends only `scope`, whose workspace is resolved against the listed workspaces."""
+    for page in pages:
+        records = read_page(page["data"])
+        for record in records:
+            if "workspace_id" not in record:
+                record["workspace_id"] = key_workspace(record, listed)
+        yield {**page, "data": records}
 
 
 def _members(client: AdminClient, workspace_id: str, config: SourceConfig) -> Batch:

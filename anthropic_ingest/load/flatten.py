@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from anthropic_ingest import errors
 from anthropic_ingest.client.bodies import RawRecords, collector_paused
@@ -35,6 +36,7 @@ class Part:
     missing: dict[str, int]
     keys: list[Key]  # current-state tables: checked against the whole run by the consumer
     table: pa.Table | None
+    last: datetime | None = None  # window tables: the latest day or bucket that has rows
 
 
 @dataclass
@@ -113,12 +115,27 @@ class _Flattener:
 
     def finish(self, covered: list[datetime]) -> Part:
         table = pa.concat_tables(self.chunks, memory_pool=POOL) if self.chunks else None
+        last = None
         if table is not None and self.target.spec.mode == "window":
             check_unique_rows(self.target, table)
+            last = latest(table, self.target.spec.cursor)
         if self.markers and covered:
             markers = to_arrow(self.target.spec, [], covered)
             table = markers if table is None else pa.concat_tables([table, markers])
-        return Part(self.target, self.rows, self.missing, self.keys, table)
+        return Part(self.target, self.rows, self.missing, self.keys, table, last)
+
+
+def latest(table: pa.Table, cursor: str | None) -> datetime | None:
+    """The latest value of a window table's cursor (a day or a bucket start) as UTC midnight
+    or instant, or None when the table has no rows."""
+    if cursor is None or table.num_rows == 0:
+        return None
+    value = pc.max(table.column(cursor)).as_py()
+    if value is None:
+        return None
+    if not isinstance(value, datetime):  # a DATE column
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def row_keys(target: Target, rows: list[Record]) -> list[Key]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
@@ -22,9 +22,18 @@ from anthropic_ingest.load.fetch import Batch, fetch
 from anthropic_ingest.load.flatten import Prepared, check_unique, prepare
 from anthropic_ingest.load.plan import LoadMode, LoadPlan, TableReport, Target, load_mode
 from anthropic_ingest.load.windows import Window, plan_window, rfc3339
-from anthropic_ingest.transforms import timestamp
+from anthropic_ingest.transforms import USAGE_DIMENSIONS, timestamp
 
-STATE_KEY = "covered_through"
+# Resource state, stored in the destination with each completed load:
+STATE_COVERED = "covered_through"  # end of the last window fetched up to the present
+STATE_LAST_LOADED = "last_loaded"  # start of the latest day or bucket that loaded rows
+STATE_GROUP_BY = "group_by"  # usage_report: the dimensions its rows are grouped by
+STATE_WIDTH = "bucket_width"  # usage_report: the width of its buckets
+# A table that has never loaded a row re-reads this much before where the last run stopped:
+# enough for data that arrives late, without re-reading from the first run's start every day.
+NEVER_LOADED_REREAD = timedelta(days=31)
+# Versions before the five-dimension grouping grouped usage_report by every dimension.
+LEGACY_GROUP_BY = USAGE_DIMENSIONS
 
 
 def group_targets(targets: list[Target]) -> list[list[Target]]:
@@ -74,6 +83,7 @@ class GroupLoader:
         # Keys seen so far: per run for current-state tables, per batch (a day or a report
         # chunk, whose keys include the bucket) for time series.
         self.seen_keys: dict[str, set[tuple[Any, ...]]] = {t.table: set() for t in group}
+        self.last_loaded: datetime | None = None
 
     def resource(self) -> DltResource:
         lead_hints = table_hints(self.lead, self.modes[self.lead.table], self.plan.primary_key)
@@ -91,6 +101,7 @@ class GroupLoader:
 
     def _generate(self) -> Iterator[Any]:
         state = dlt.current.resource_state()
+        self._check_grouping(state)
         window = self._window(state)
         if self.lead.spec.mode == "window" and window is None:
             for report in self.reports.values():
@@ -105,8 +116,8 @@ class GroupLoader:
         yield from self._items(pending.drain())
         for report in self.reports.values():
             self.plan.progress.table_finished(report.table, report.rows)
-        if window is not None and window.advances_state:
-            state[STATE_KEY] = rfc3339(window.end)
+        if window is not None:
+            self._save_resume_point(state, window)
 
     def _window(self, state: dict[str, Any]) -> Window | None:
         spec = self.lead.spec
@@ -118,10 +129,72 @@ class GroupLoader:
             self.plan.interval,
             width=width,
             now=self.plan.now or datetime.now(UTC),
-            resume_from=timestamp(state.get(STATE_KEY)) if resume else None,
-            lookback_days=self.plan.source.lookback_days,
+            resume_from=self._resume_from(state) if resume else None,
             include_partial=spec.fetch == "claude_code",
         )
+
+    @property
+    def lookback(self) -> timedelta:
+        days = self.plan.source.lookback_days
+        return timedelta(days=self.lead.spec.lookback_days if days is None else days)
+
+    def _resume_from(self, state: dict[str, Any]) -> datetime | None:
+        """Where a run without an interval start begins: the lookback before the last day or
+        bucket that loaded rows, never the end of the last window (a day fetched while still
+        empty must be fetched again once its data arrives)."""
+        last = timestamp(state.get(STATE_LAST_LOADED))
+        if last is not None:
+            return last - self.lookback
+        covered = timestamp(state.get(STATE_COVERED))
+        if covered is not None:
+            return covered - max(self.lookback, NEVER_LOADED_REREAD)
+        return None
+
+    def _save_resume_point(self, state: dict[str, Any], window: Window) -> None:
+        if window.advances_state:
+            state[STATE_COVERED] = rfc3339(window.end)
+        before = timestamp(state.get(STATE_LAST_LOADED))
+        last = self.last_loaded
+        if self.modes[self.lead.table] != "replace" and before is not None:
+            last = before if last is None else max(last, before)
+        if last is None:
+            state.pop(STATE_LAST_LOADED, None)
+        else:
+            state[STATE_LAST_LOADED] = rfc3339(last)
+
+    def _loaded_before(self, state: dict[str, Any]) -> bool:
+        """Whether the destination holds this table from an earlier load (its schema, restored
+        from the destination, knows the table; or a resume point was kept)."""
+        if STATE_COVERED in state or STATE_LAST_LOADED in state:
+            return True
+        return self.lead.table in dlt.current.source_schema().tables
+
+    def _check_grouping(self, state: dict[str, Any]) -> None:
+        """Refuse to add rows of one usage_report grouping to a table of another: summed
+        together they would count the same tokens twice."""
+        if self.lead.spec.fetch != "messages_report":
+            return
+        wanted = list(self.plan.source.group_by)
+        stored = state.get(STATE_GROUP_BY)
+        if stored is None and self._loaded_before(state):
+            stored = list(LEGACY_GROUP_BY)
+        replacing = self.modes[self.lead.table] == "replace" or self.plan.full_refresh
+        if stored is not None and stored != wanted and not replacing:
+            raise errors.UsageError(
+                f"{self.lead.table} in {self.plan.destination.display} holds usage grouped by "
+                f"{','.join(stored)}, and this run groups by {','.join(wanted)}; rows of two "
+                "groupings must not be mixed: reload it with --full-refresh, or keep "
+                f"group_by={','.join(stored)} in the source URI"
+            )
+        state[STATE_GROUP_BY] = wanted
+        width, stored_width = self.plan.source.bucket_width, state.get(STATE_WIDTH)
+        if stored_width is not None and stored_width != width and not replacing:
+            raise errors.UsageError(
+                f"{self.lead.table} in {self.plan.destination.display} holds {stored_width} "
+                f"buckets, and this run asks for {width}; buckets of two widths must not be "
+                f"mixed: reload it with --full-refresh, or keep bucket_width={stored_width}"
+            )
+        state[STATE_WIDTH] = width
 
     def _start(self, window: Window | None) -> None:
         total, unit = None, "pages"
@@ -144,6 +217,8 @@ class GroupLoader:
                 report.missing_fields[name] = report.missing_fields.get(name, 0) + count
             check_unique(target, part.keys, self.seen_keys[target.table])
             report.rows += part.rows
+            if target is self.lead and part.last is not None:
+                self.last_loaded = max(part.last, self.last_loaded or part.last)
             if part.table is not None:
                 yield target, part.table
 

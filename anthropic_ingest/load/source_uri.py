@@ -10,11 +10,16 @@ from urllib.parse import parse_qsl, urlsplit
 from anthropic_ingest import secrets
 from anthropic_ingest.client import ClientSettings
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.transforms import USAGE_DIMENSIONS
+from anthropic_ingest.transforms import (
+    DEFAULT_USAGE_GROUP_BY,
+    USAGE_DIMENSIONS,
+    USAGE_GROUP_BY_LIMIT,
+)
 
 ENV_KEY = "ANTHROPIC_ADMIN_API_KEY"
-EXPECTED = "anthropic://?api_key=sk-ant-admin...[&base_url=...&lookback_days=3]"
+EXPECTED = "anthropic://?api_key=sk-ant-admin...[&base_url=...&lookback_days=7]"
 BUCKET_WIDTHS = ("1d", "1h", "1m")
+# Dimensions group_by may name: speed is left out, as grouping by it needs a beta header.
 USAGE_GROUP_BY = USAGE_DIMENSIONS
 
 OPTION_HELP: dict[str, str] = {
@@ -22,8 +27,14 @@ OPTION_HELP: dict[str, str] = {
     "api_key_file": "read the Admin API key from this file instead",
     "base_url": "API root, e.g. http://127.0.0.1:8765 for the emulator",
     "bucket_width": "usage_report bucket: 1d (default), 1h or 1m",
-    "group_by": "usage_report dimensions, comma-separated (default: all)",
-    "lookback_days": "days re-read before the last loaded point on incremental runs (3)",
+    "group_by": (
+        f"usage_report dimensions, comma-separated, at most {USAGE_GROUP_BY_LIMIT} "
+        f"(default: {','.join(DEFAULT_USAGE_GROUP_BY)})"
+    ),
+    "lookback_days": (
+        "days re-read before the last loaded day on incremental runs "
+        "(default: each table's own, see `anthropic-ingest tables`)"
+    ),
     "page_size": "most records or buckets per page (default: the most each endpoint allows)",
     "concurrency": "requests in flight to start with (4)",
     "max_concurrency": "most requests in flight (16)",
@@ -41,8 +52,9 @@ class SourceConfig:
 
     client: ClientSettings
     bucket_width: str = "1d"
-    group_by: tuple[str, ...] = USAGE_GROUP_BY
-    lookback_days: int = 3
+    group_by: tuple[str, ...] = DEFAULT_USAGE_GROUP_BY
+    # None: each table's own lookback (TableSpec.lookback_days).
+    lookback_days: int | None = None
     page_size: int | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -158,6 +170,13 @@ def _apply_table_options(config: SourceConfig, options: dict[str, str]) -> None:
             raise UsageError(
                 f"group_by={options['group_by']!r}: use comma-separated dimensions from "
                 f"{', '.join(USAGE_GROUP_BY)}"
+            )
+        dims = tuple(dict.fromkeys(dims))
+        if len(dims) > USAGE_GROUP_BY_LIMIT:
+            raise UsageError(
+                f"group_by={options['group_by']!r} names {len(dims)} dimensions; the Admin API "
+                f"accepts at most {USAGE_GROUP_BY_LIMIT} (default: "
+                f"{','.join(DEFAULT_USAGE_GROUP_BY)})"
             )
         config.group_by = dims
     lookback = _number(options, "lookback_days", int, 0)

@@ -100,19 +100,18 @@ def plan_window(
     width: str,
     now: datetime,
     resume_from: datetime | None,
-    lookback_days: int,
     include_partial: bool,
 ) -> Window | None:
     """The window to fetch, or None when it holds no complete bucket.
 
-    `resume_from` is where the previous run stopped (None on a first run or a full reload);
-    the run restarts `lookback_days` before it to pick up late data. Report buckets that have
-    not ended yet are left for the next run; Claude Code days (`include_partial`) include today.
+    `resume_from` is where a run without an interval start begins (None on a first run or a
+    full reload: the default start). Report buckets that have not ended yet are left for the
+    next run; Claude Code days (`include_partial`) include today.
     """
     if interval.start is not None:
         start = interval.start
     elif resume_from is not None:
-        start = resume_from - timedelta(days=lookback_days)
+        start = resume_from
     else:
         start = DEFAULT_START
     limit = (

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from anthropic_ingest.load.source_uri import USAGE_GROUP_BY
+from anthropic_ingest.transforms import DEFAULT_USAGE_GROUP_BY
 
 
 def days(first: date, last: date) -> list[date]:
@@ -20,7 +20,7 @@ def claude_code(org: Any, first: date, last: date) -> list[dict[str, Any]]:
 def usage(org: Any, first: date, last: date) -> list[dict[str, Any]]:
     start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
-    buckets = org.usage_report(start, end, "1d", USAGE_GROUP_BY)
+    buckets = org.usage_report(start, end, "1d", DEFAULT_USAGE_GROUP_BY)
     return [result for bucket in buckets for result in bucket["results"]]
 
 

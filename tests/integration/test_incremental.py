@@ -32,7 +32,8 @@ def test_claude_code_resumes_with_lookback(emu: Any, duck: Destination) -> None:
     emu.clear_requests()
     service.ingest(uri, "claude_code_usage", duck.uri, table, now=at(25))
     days = sorted(requested(emu, "/claude_code", "starting_at"))
-    assert days == [f"2025-01-{d}" for d in range(18, 26)]
+    # The last day that loaded rows was the 20th: its 3-day lookback starts on the 17th.
+    assert days == [f"2025-01-{d}" for d in range(17, 26)]
     records = expected.claude_code(emu.org, date(2025, 1, 10), date(2025, 1, 25))
     [(count, distinct)] = duck.query(
         "select count(*), count(distinct (date, actor_type, actor_id, terminal_type, is_remote)) "
@@ -48,7 +49,8 @@ def test_cost_report_resumes_on_complete_days(emu: Any, duck: Destination) -> No
     assert last.date() == date(2025, 1, 19), "the running day is left for the next run"
     emu.clear_requests()
     service.ingest(uri, "cost_report", duck.uri, table, now=at(25))
-    assert requested(emu, "/cost_report", "starting_at") == ["2025-01-17T00:00:00Z"]
+    # The last loaded day is the 19th; cost settles over a week, so the run starts on the 12th.
+    assert requested(emu, "/cost_report", "starting_at") == ["2025-01-12T00:00:00Z"]
     assert requested(emu, "/cost_report", "ending_at") == ["2025-01-25T00:00:00Z"]
     served = expected.cost(emu.org, date(2025, 1, 10), date(2025, 1, 24))
     assert duck.query("select count(*) from {ds}.cost_report") == [(len(served),)]
@@ -67,8 +69,8 @@ def test_second_run_right_after_is_cheap_and_changes_nothing(emu: Any, duck: Des
     emu.clear_requests()
     report = service.sync(uri, duck.uri, dataset=duck.dataset, tables=tables, now=at(31, 13))
     assert (
-        report.requests == len(emu.requests()) == 3 + 1 + 1
-    )  # 3 lookback days, 1 usage and 1 cost request
+        report.requests == len(emu.requests()) == 4 + 1 + 1
+    )  # the last loaded day and 3 lookback days, 1 usage and 1 cost request
     after = {
         t: sorted(duck.query(f"select * exclude (_window_marker) from {{ds}}.{t}"), key=repr)
         for t in tables

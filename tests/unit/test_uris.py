@@ -10,7 +10,7 @@ import pytest
 from anthropic_ingest import secrets
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.load.destinations import parse_destination_uri
-from anthropic_ingest.load.source_uri import USAGE_GROUP_BY, parse_source_uri
+from anthropic_ingest.load.source_uri import parse_source_uri
 
 KEY = "sk-ant-admin01-unit-test-key-0123456789"
 
@@ -32,8 +32,21 @@ def test_source_uri_options() -> None:
     assert KEY not in secrets.redact(f"error with {KEY}")
 
 
-def test_defaults_group_by_every_dimension() -> None:
-    assert parse_source_uri(f"anthropic://?api_key={KEY}").group_by == USAGE_GROUP_BY
+def test_default_grouping_is_the_five_dimensions_the_api_accepts() -> None:
+    config = parse_source_uri(f"anthropic://?api_key={KEY}")
+    assert config.group_by == (
+        "api_key_id",
+        "workspace_id",
+        "model",
+        "service_tier",
+        "context_window",
+    )
+    assert config.lookback_days is None  # each table's own
+
+
+def test_group_by_repeats_count_once() -> None:
+    config = parse_source_uri(f"anthropic://?api_key={KEY}&group_by=model,model,workspace_id")
+    assert config.group_by == ("model", "workspace_id")
 
 
 def test_key_from_environment_and_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -54,6 +67,11 @@ def test_key_from_environment_and_file(monkeypatch: pytest.MonkeyPatch, tmp_path
         (f"anthropic://?api_key={KEY}&colour=red", "unknown source URI option"),
         (f"anthropic://?api_key={KEY}&bucket_width=2d", "bucket_width='2d': use one of 1d, 1h, 1m"),
         (f"anthropic://?api_key={KEY}&group_by=region", "group_by='region': use comma-separated"),
+        (
+            f"anthropic://?api_key={KEY}&group_by=api_key_id,workspace_id,model,service_tier,"
+            "context_window,inference_geo",
+            "names 6 dimensions; the Admin API accepts at most 5",
+        ),
         (
             f"anthropic://?api_key={KEY}&lookback_days=-1",
             "lookback_days='-1': expected a whole number of at least 0",

@@ -44,9 +44,7 @@ def test_bad_intervals_say_why(start: str, end: str | None, message: str) -> Non
 def plan(
     interval: Interval, *, width: str = "1d", resume: datetime | None = None, partial: bool = False
 ):
-    return plan_window(
-        interval, width=width, now=NOW, resume_from=resume, lookback_days=3, include_partial=partial
-    )
+    return plan_window(interval, width=width, now=NOW, resume_from=resume, include_partial=partial)
 
 
 def test_first_run_starts_at_default_and_claude_code_includes_today() -> None:
@@ -64,8 +62,8 @@ def test_reports_stop_at_the_last_complete_bucket() -> None:
     assert hourly is not None and hourly.end == d(2025, 3, 10, 15)
 
 
-def test_resume_rereads_the_lookback() -> None:
-    window = plan(Interval(), resume=d(2025, 3, 9), partial=True)
+def test_resume_starts_where_asked() -> None:
+    window = plan(Interval(), resume=d(2025, 3, 6), partial=True)
     assert window is not None
     assert window.days() == [
         date(2025, 3, 6),
