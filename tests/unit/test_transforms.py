@@ -13,6 +13,7 @@ import pytest
 from anthropic_ingest import errors
 from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
 from anthropic_ingest.tables import TABLES
+from anthropic_ingest.transforms import key_workspace
 
 # The official example responses, vendored from ../shared/api-examples so a clone is complete.
 EXAMPLES = Path(__file__).resolve().parents[1] / "emulator" / "examples"
@@ -173,3 +174,42 @@ def test_window_markers_carry_only_the_cursor() -> None:
     assert table.column("bucket").to_pylist()[1] == day
     assert table.column("amount_cents").to_pylist()[1] is None
     assert table.schema.field("bucket").type == pa.timestamp("us", tz="UTC")
+
+
+def test_api_key_principal_in_the_august_and_the_union_forms() -> None:
+    august = example_records("api_keys")[0]
+    assert august["principal"] == {"id": august["principal"]["id"], "type": "user"}
+    row = TABLES["api_keys"].to_rows(august)[0]
+    assert (row["principal_type"], row["principal_id"]) == ("user", august["principal"]["id"])
+    for principal, want in [
+        ({"type": "user_actor", "user_id": "user_1"}, ("user", "user_1")),
+        (
+            {"type": "service_account_actor", "service_account_id": "svac_1"},
+            ("service_account", "svac_1"),
+        ),
+        ({"id": "svac_2", "type": "service_account"}, ("service_account", "svac_2")),
+        (None, (None, None)),
+    ]:
+        row = TABLES["api_keys"].to_rows({**august, "principal": principal})[0]
+        assert (row["principal_type"], row["principal_id"]) == want
+        assert row["extra_fields"] is None
+
+
+def test_api_key_workspace_from_the_field_or_else_the_scope() -> None:
+    base = {k: v for k, v in example_records("api_keys")[0].items() if k != "workspace_id"}
+    listed = {"wrkspc_listed"}
+    scoped = {**base, "scope": {"type": "workspace", "workspace_id": "wrkspc_listed"}}
+    default = {**base, "scope": {"type": "workspace", "workspace_id": "wrkspc_default"}}
+    org_wide = {**base, "scope": {"type": "organization"}}
+    assert key_workspace(scoped, listed) == "wrkspc_listed"
+    assert key_workspace(default, listed) is None, "the Default workspace is null, as in reports"
+    assert key_workspace(org_wide, listed) is None
+    # While the API still sends workspace_id, it is what counts (null: the Default workspace).
+    assert key_workspace({**default, "workspace_id": None}, listed) is None
+    assert key_workspace({**default, "workspace_id": "wrkspc_x"}, set()) == "wrkspc_x"
+    row = TABLES["api_keys"].to_rows({**default, "workspace_id": None})[0]
+    assert (row["workspace_id"], row["scope_type"], row["scope_workspace_id"]) == (
+        None,
+        "workspace",
+        "wrkspc_default",
+    )
