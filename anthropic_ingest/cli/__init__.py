@@ -42,6 +42,7 @@ _COMMAND_MODULES = [
     "emulator_cmd",
     "report_cmd",
     "demo_cmd",
+    "check_cmd",
 ]
 
 _state = {"debug": False}
