@@ -7,6 +7,7 @@ from datetime import datetime
 import typer
 
 from anthropic_ingest.emulator.config import (
+    API_KEYS_SHAPES,
     DEFAULT_ADMIN_KEY,
     DEFAULT_SEED,
     DEFAULT_USERS,
@@ -32,7 +33,11 @@ def _banner(emulator: Emulator) -> None:
     start, end = config.data_range()
     org = emulator.org.organization
     print(f"Anthropic Admin API emulator: {org['name']} (id {org['id']})")
-    print(f"  seed {config.seed}, {config.users} users, report data {start} .. {end}")
+    print(
+        f"  seed {config.seed}, {config.users} users, report data {start} .. {end}, "
+        f"API keys in the {config.api_keys_shape!r} shape"
+        + ("" if config.rate_limit_retry_after else ", 429 without retry-after")
+    )
     print(f"base URL:  {emulator.base_url}")
     print(f"admin key: {emulator.admin_key}")
     print(
@@ -63,6 +68,18 @@ def emulator(
     admin_key: str = typer.Option(
         DEFAULT_ADMIN_KEY, "--admin-key", help="The Admin API key the emulator accepts."
     ),
+    api_keys_shape: str = typer.Option(
+        "current",
+        "--api-keys-shape",
+        help=f"How API key objects look, one of {', '.join(API_KEYS_SHAPES)}: current "
+        "(scope, principal union, deprecated workspace_id), newest (no workspace_id) or "
+        "august (the 2026-08-22 reference).",
+    ),
+    no_retry_after: bool = typer.Option(
+        False,
+        "--no-retry-after",
+        help="Send rate-limit 429s without retry-after, as the real report endpoints do.",
+    ),
 ) -> None:
     try:
         config = EmulatorConfig(
@@ -74,6 +91,8 @@ def emulator(
             rate_limit_rpm=rate_limit_rpm,
             fault_rate=fault_rate,
             admin_key=admin_key,
+            api_keys_shape=api_keys_shape,
+            rate_limit_retry_after=not no_retry_after,
             host=host,
             port=port,
         )

@@ -25,6 +25,13 @@ from anthropic_ingest.emulator.responses import Outcome, error_outcome, json_out
 
 log = logging.getLogger(__name__)
 API_VERSIONS = ("2023-06-01",)
+RUNTIME_SETTINGS = (
+    "latency_ms",
+    "rate_limit_rpm",
+    "fault_rate",
+    "rate_limit_retry_after",
+    "api_keys_shape",
+)
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,8 @@ class EmulatorApp:
         self.reset()
 
     def configure(self, **settings: object) -> None:
-        """Change latency_ms, rate_limit_rpm and/or fault_rate while running."""
-        allowed = {"latency_ms", "rate_limit_rpm", "fault_rate"}
-        unknown = set(settings) - allowed
+        """Change any of RUNTIME_SETTINGS while running."""
+        unknown = set(settings) - set(RUNTIME_SETTINGS)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self._lock:
@@ -90,6 +96,8 @@ class EmulatorApp:
                 self.limiter = faults.RateLimiter(self.config.rate_limit_rpm)
             if "fault_rate" in settings:
                 self.chaos = faults.RandomFaults(self.config.fault_rate, self.config.seed)
+            if "api_keys_shape" in settings:
+                self.org = self.org.with_api_keys_shape(self.config.api_keys_shape)
 
     # -- pipeline --------------------------------------------------------------------------
     def handle(self, request: HttpRequest) -> Outcome:
@@ -169,7 +177,9 @@ class EmulatorApp:
         retry = self.limiter.admit()
         if retry is not None:
             message = f"Rate limit of {self.limiter.per_minute} requests per minute exceeded."
-            raise ApiError(429, message, headers=[("retry-after", str(retry))])
+            # The real report endpoints answer 429 without retry-after (changes file, §1).
+            waits = [("retry-after", str(retry))] if self.config.rate_limit_retry_after else []
+            raise ApiError(429, message, headers=waits)
         chaos = self.chaos.roll()
         if chaos is not None:
             raise chaos

@@ -13,6 +13,10 @@ DEFAULT_SEED = 42
 DEFAULT_USERS = 25
 DEFAULT_DAYS = 90
 MAX_USERS = 100_000
+# How API key objects look (docs/emulator.md, "API key shapes"): "current" is what the API
+# serves under anthropic-version 2023-06-01 since the SDK types of 2026-08-26, "newest" drops
+# the deprecated `workspace_id`, "august" is the 2026-08-22 reference.
+API_KEYS_SHAPES = ("current", "newest", "august")
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,9 @@ class EmulatorConfig:
     """Settings of one emulator instance.
 
     `start_date`/`end_date` bound the days that have report data (inclusive); days outside are
-    served as empty. They default to the 90 days ending today (UTC).
+    served as empty. They default to the 90 days ending today (UTC). `api_keys_shape` picks
+    one of API_KEYS_SHAPES; `rate_limit_retry_after=False` sends the rate-limit 429 without a
+    `retry-after` header, as the real Admin report endpoints do.
     """
 
     seed: int = DEFAULT_SEED
@@ -34,6 +40,8 @@ class EmulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
     request_log_limit: int = 100_000
+    api_keys_shape: str = "current"
+    rate_limit_retry_after: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.users <= MAX_USERS:
@@ -44,6 +52,13 @@ class EmulatorConfig:
             raise ValueError("rate_limit_rpm must be >= 1 (or None for no limit)")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
+        if self.api_keys_shape not in API_KEYS_SHAPES:
+            raise ValueError(
+                f"api_keys_shape must be one of {', '.join(API_KEYS_SHAPES)}, "
+                f"got {self.api_keys_shape!r}"
+            )
+        if not isinstance(self.rate_limit_retry_after, bool):
+            raise ValueError("rate_limit_retry_after must be true or false")
         if not self.admin_key:
             raise ValueError("admin_key must not be empty")
         start, end = self.data_range()

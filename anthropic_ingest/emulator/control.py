@@ -35,6 +35,8 @@ def _config(app: EmulatorApp, body: Body) -> Any:
         "latency_ms": config.latency_ms,
         "rate_limit_rpm": config.rate_limit_rpm,
         "fault_rate": config.fault_rate,
+        "rate_limit_retry_after": config.rate_limit_retry_after,
+        "api_keys_shape": config.api_keys_shape,
         "organization_id": app.org.organization["id"],
     }
 

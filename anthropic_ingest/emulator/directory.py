@@ -32,12 +32,17 @@ class Person:
 
 @dataclass(frozen=True)
 class Key:
-    """An API key with the hidden traits that drive its usage."""
+    """An API key with the hidden traits that drive its usage.
+
+    `record` is the "current" shape (apikeys.reshape gives the others). An organization-scoped
+    key has `scope` "organization"; its usage is reported like the Default Workspace's.
+    """
 
     record: Record
     created: datetime
-    workspace: str  # the real workspace ID, also for the Default Workspace
+    workspace: str  # the real workspace ID its usage lands in, also the Default Workspace's
     claude_code: bool
+    scope: str = "workspace"
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,10 @@ def _build_keys(
         creator, joined = _key_creator(h, i, makers, service_accounts)
         start = max(datetime.fromisoformat(ws["created_at"]), joined)
         created = start + timedelta(microseconds=h.below(200 * _MICROS_PER_DAY, "key-at", i))
-        keys.append(_key(h, i, status, creator, created, ws is default, ws["id"]))
+        # Every tenth key from the fifth on (always one: there are at least 8) is a personal or
+        # service-account key scoped to the whole organization instead of the Default Workspace.
+        scope = "organization" if i % 10 == 5 and creator is not None else "workspace"
+        keys.append(_key(h, i, status, creator, created, ws is default, ws["id"], scope))
     return keys
 
 
@@ -211,6 +219,7 @@ def _key(
     created: datetime,
     in_default: bool,
     workspace: str,
+    scope: str,
 ) -> Key:
     expires = None
     if status == "expired":
@@ -230,12 +239,32 @@ def _key(
         "created_at": format_micro(created),
         "created_by": creator,
         "partial_key_hint": hint,
-        "workspace_id": None if in_default else workspace,
+        "workspace_id": None if in_default or scope == "organization" else workspace,
+        "scope": _scope(scope, workspace),
         "expires_at": expires,
-        "principal": dict(creator) if creator else None,
+        "principal": _actor(creator),
     }
     codes = "Claude Code" in name or h.unit("key-cc", i) < 0.25
-    return Key(record, created, workspace, codes)
+    return Key(record, created, workspace, codes, scope)
+
+
+def _scope(scope: str, workspace: str) -> Record:
+    """The key's `scope`: the real workspace ID (the Default Workspace's too), or the org."""
+    if scope == "organization":
+        return {"type": "organization"}
+    return {"type": "workspace", "workspace_id": workspace}
+
+
+def _actor(creator: Record | None) -> Record | None:
+    """The key's `principal` as the union of the SDK types of 2026-08-26 (null for none).
+
+    The emulator keeps the choice of its August model: a key acts as whoever created it.
+    """
+    if creator is None:
+        return None
+    if creator["type"] == "service_account":
+        return {"type": "service_account_actor", "service_account_id": creator["id"]}
+    return {"type": "user_actor", "user_id": creator["id"]}
 
 
 def _build_invites(h: Hasher, people: list[Person]) -> list[Record]:

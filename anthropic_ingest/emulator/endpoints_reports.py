@@ -40,6 +40,9 @@ USAGE_FILTERS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "service_account_ids": ("service_account_id", None),
 }
 INVALID_RANGE = "Invalid date range: ending date must be after starting date"
+# The real API's limit and words (changes file §1, PostHog issue 72556); no document states it.
+MAX_GROUP_BY = 5
+TOO_MANY_GROUP_BY = f"Cannot specify more than {MAX_GROUP_BY} group_by[] dimensions."
 
 
 def _window(query: Query, width: str, now: datetime) -> tuple[datetime, datetime]:
@@ -74,6 +77,8 @@ def _has_beta(call: Call, beta: str) -> bool:
 
 def usage_messages(call: Call) -> Record:
     query = call.query
+    if len(query.values("group_by")) > MAX_GROUP_BY:  # distinct values, checked before all else
+        raise invalid_request(TOO_MANY_GROUP_BY)
     width = query.choice("bucket_width", WIDTHS, "1d")
     assert width is not None
     limit = query.limit(*USAGE_LIMITS[width])

@@ -6,14 +6,21 @@ for. The configured date range only decides which days carry data; it never chan
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from anthropic_ingest.emulator import cost, jsonenc
+from anthropic_ingest.emulator.apikeys import reshape
 from anthropic_ingest.emulator.claude_code import claude_code_records
-from anthropic_ingest.emulator.config import DEFAULT_SEED, DEFAULT_USERS, EmulatorConfig
+from anthropic_ingest.emulator.config import (
+    API_KEYS_SHAPES,
+    DEFAULT_SEED,
+    DEFAULT_USERS,
+    EmulatorConfig,
+)
 from anthropic_ingest.emulator.directory import build_directory
 from anthropic_ingest.emulator.hashing import Hasher
 from anthropic_ingest.emulator.timeutil import WIDTHS, format_bucket
@@ -32,9 +39,17 @@ class SyntheticOrg:
         users: int = DEFAULT_USERS,
         start_date: date | None = None,
         end_date: date | None = None,
+        api_keys_shape: str = "current",
     ) -> None:
-        config = EmulatorConfig(seed=seed, users=users, start_date=start_date, end_date=end_date)
+        config = EmulatorConfig(
+            seed=seed,
+            users=users,
+            start_date=start_date,
+            end_date=end_date,
+            api_keys_shape=api_keys_shape,
+        )
         self.seed, self.user_count = seed, users
+        self.api_keys_shape = api_keys_shape
         self.start_date, self.end_date = config.data_range()
         self._h = Hasher(seed)
         self._dir = build_directory(seed, users)
@@ -42,10 +57,13 @@ class SyntheticOrg:
         # Cache sizes shrink as the org grows, so 10,000 users stay near 150 MB.
         days = self._usage.cached_days
         buckets = max(16, min(1024, 20_000 // len(self._usage.streams)))
-        self._index = {
-            rec["id"]: rec for rec in (*self.users, *self.invites, *self.workspaces, *self.api_keys)
-        }
+        self._index = {rec["id"]: rec for rec in (*self.users, *self.invites, *self.workspaces)}
         self._index[self.default_workspace["id"]] = self.default_workspace
+        self._keys = {
+            shape: tuple(reshape(k.record, shape) for k in self._dir.keys)
+            for shape in API_KEYS_SHAPES
+        }
+        self._key_index = {shape: {k["id"]: k for k in keys} for shape, keys in self._keys.items()}
         self._cost_lines = lru_cache(maxsize=days)(self._lines_of_day)
         self._cost_rows = lru_cache(maxsize=buckets)(self._cost_rows_of_day)
         self._usage_rows = lru_cache(maxsize=buckets)(self._usage_rows_of_bucket)
@@ -58,7 +76,15 @@ class SyntheticOrg:
     def from_config(cls, config: EmulatorConfig) -> SyntheticOrg:
         """The org an emulator started with `config` serves."""
         start, end = config.data_range()
-        return cls(config.seed, config.users, start, end)
+        return cls(config.seed, config.users, start, end, config.api_keys_shape)
+
+    def with_api_keys_shape(self, shape: str) -> SyntheticOrg:
+        """The same org (sharing every cache) serving API keys in `shape`."""
+        if shape not in API_KEYS_SHAPES:
+            raise ValueError(f"api_keys_shape must be one of {', '.join(API_KEYS_SHAPES)}")
+        other = copy.copy(self)
+        other.api_keys_shape = shape
+        return other
 
     # -- directory -------------------------------------------------------------------------
     @property
@@ -85,7 +111,8 @@ class SyntheticOrg:
 
     @property
     def api_keys(self) -> tuple[Record, ...]:
-        return tuple(k.record for k in self._dir.keys)
+        """Every API key, in the shape this org serves (`api_keys_shape`)."""
+        return self._keys[self.api_keys_shape]
 
     @property
     def service_account_ids(self) -> tuple[str, ...]:
@@ -93,7 +120,8 @@ class SyntheticOrg:
 
     def get(self, object_id: str) -> Record | None:
         """The user, invite, workspace (Default included) or API key with this ID."""
-        return self._index.get(object_id)
+        found = self._index.get(object_id)
+        return found if found is not None else self._key_index[self.api_keys_shape].get(object_id)
 
     def list_users(self, email: str | None = None, roles: Iterable[str] = ()) -> list[Record]:
         """Users as the list endpoint returns them for these filters."""
@@ -131,14 +159,19 @@ class SyntheticOrg:
         workspace_id: str | None = None,
         created_by_user_id: str | None = None,
     ) -> list[Record]:
-        """API keys as the list endpoint returns them for these filters."""
-        real_ws = {k.record["id"]: k.workspace for k in self._dir.keys}
+        """API keys as the list endpoint returns them for these filters.
+
+        `workspace_id` selects the keys scoped to that workspace (the Default Workspace's real
+        ID selects its keys); organization-scoped keys match no workspace.
+        """
         out = []
-        for key in self.api_keys:
+        for hidden, key in zip(self._dir.keys, self.api_keys, strict=True):
             creator = key["created_by"] or {}
             if status is not None and key["status"] != status:
                 continue
-            if workspace_id is not None and real_ws[key["id"]] != workspace_id:
+            if workspace_id is not None and (
+                hidden.scope != "workspace" or hidden.workspace != workspace_id
+            ):
                 continue
             if created_by_user_id is not None and (
                 creator.get("type") != "user" or creator.get("id") != created_by_user_id

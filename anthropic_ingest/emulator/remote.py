@@ -72,6 +72,8 @@ class RemoteEmulator:
     def configure(self, **settings: Any) -> None:
         self._call("POST", "settings", settings)
         self.config = self.config.with_changes(**settings)
+        if self._org is not None and "api_keys_shape" in settings:
+            self._org = self._org.with_api_keys_shape(self.config.api_keys_shape)
 
     def close(self) -> None:
         self._http.close()
@@ -83,7 +85,9 @@ def _command(config: EmulatorConfig) -> list[str]:
     command += ["--host", config.host, "--port", str(config.port), "--seed", str(config.seed)]
     command += ["--users", str(config.users), "--start-date", str(start), "--end-date", str(end)]
     command += ["--latency-ms", str(config.latency_ms), "--fault-rate", str(config.fault_rate)]
-    command += ["--admin-key", config.admin_key]
+    command += ["--admin-key", config.admin_key, "--api-keys-shape", config.api_keys_shape]
+    if not config.rate_limit_retry_after:
+        command.append("--no-retry-after")
     if config.rate_limit_rpm is not None:
         command += ["--rate-limit-rpm", str(config.rate_limit_rpm)]
     return command

@@ -70,7 +70,8 @@ class Emulator:
         self._app.reseed(seed, users)
 
     def configure(self, **settings: Any) -> None:
-        """Change `latency_ms`, `rate_limit_rpm` and/or `fault_rate` while running."""
+        """Change `latency_ms`, `rate_limit_rpm`, `fault_rate`, `rate_limit_retry_after`
+        and/or `api_keys_shape` while running."""
         self._app.configure(**settings)
 
     def start(self) -> Emulator:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from anthropic_ingest.emulator import Emulator, EmulatorConfig, running_emulator
+from anthropic_ingest.emulator.app import RUNTIME_SETTINGS
 
 START, END = date(2025, 1, 1), date(2025, 3, 31)
 CONFIG = EmulatorConfig(seed=7, users=12, start_date=START, end_date=END)
@@ -30,7 +31,7 @@ def live(served: Emulator) -> Iterator[Emulator]:
     """The session emulator with scripts, log, rate window and settings reset around a test."""
     served.reset()
     yield served
-    served.configure(latency_ms=0, rate_limit_rpm=None, fault_rate=0.0)
+    served.configure(**{name: getattr(CONFIG, name) for name in RUNTIME_SETTINGS})
     served.reset()
 
 

@@ -155,3 +155,58 @@ SHAPES: dict[str, Shape] = {
 def shape_errors(name: str, actual: Any) -> list[str]:
     """Differences between a response and the newest official example `name`."""
     return SHAPES[name].errors(actual, newest_example(name))
+
+
+# API keys since the SDK types of 2026-08-26 (changes file, table 6): no official example
+# response shows them, so the newest official example is turned into them field by field.
+API_KEY_VARIANTS: dict[str, list[Any]] = {
+    "scope": [{"type": "workspace", "workspace_id": "wrkspc_x"}, {"type": "organization"}],
+    "principal": [
+        {"type": "user_actor", "user_id": "user_x"},
+        {"type": "service_account_actor", "service_account_id": "svac_x"},
+    ],
+}
+
+
+def api_key_example(shape: str) -> dict[str, Any]:
+    """One API key in `shape`: "august" is the newest official example as published."""
+    august = dict(newest_example("api_keys_get"))
+    if shape == "august":
+        return august
+    key = {k: v for k, v in august.items() if k != "principal"}
+    key["scope"] = API_KEY_VARIANTS["scope"][0]
+    key["principal"] = API_KEY_VARIANTS["principal"][0]
+    if shape == "newest":
+        del key["workspace_id"]
+    return key
+
+
+def api_key_errors(shape: str, body: Any, *, listed: bool) -> list[str]:
+    """Differences between an api_keys answer (a list page or one key) and `shape`."""
+    nullable = API_KEY_NULLABLE - ({"workspace_id"} if shape == "newest" else set())
+    variants = {} if shape == "august" else API_KEY_VARIANTS
+    if not listed:
+        problems = Shape(set(nullable), variants=variants).errors(body, api_key_example(shape))
+        return problems + (_tag_errors(body, "") if variants else [])
+    page = {**newest_example("api_keys_list"), "data": [api_key_example(shape)]}
+    rules = Shape(
+        PAGE_A | _prefixed("data[].", nullable),
+        variants={f"data[].{k}": v for k, v in variants.items()},
+    )
+    tags = [e for key in body.get("data", []) for e in _tag_errors(key, "data[].")]
+    return rules.errors(body, page) + (tags if variants else [])
+
+
+def _tag_errors(key: Any, prefix: str) -> list[str]:
+    """`scope` and `principal` are tagged unions: their `type` picks the fields they hold."""
+    problems = []
+    for name, options in API_KEY_VARIANTS.items():
+        value = key.get(name) if isinstance(key, dict) else None
+        if not isinstance(value, dict):
+            continue
+        fields = {o["type"]: set(o) for o in options}
+        if value.get("type") not in fields:
+            problems.append(f"{prefix}{name}.type: {value.get('type')!r} is not a known type")
+        elif set(value) != fields[value["type"]]:
+            problems.append(f"{prefix}{name}: {sorted(value)} for type {value['type']!r}")
+    return problems

@@ -29,6 +29,8 @@ def test_help_has_an_example() -> None:
         "--host",
         "--port",
         "--end-date",
+        "--api-keys-shape",
+        "--no-retry-after",
     ):
         assert option in result.stdout
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from anthropic_ingest.cli.emulator_cmd import emulator
 from anthropic_ingest.emulator import DEFAULT_ADMIN_KEY, FAULT_KINDS
+from anthropic_ingest.emulator.app import RUNTIME_SETTINGS
+from anthropic_ingest.emulator.config import API_KEYS_SHAPES
 from anthropic_ingest.emulator.control import ACTIONS
 from anthropic_ingest.emulator.routes import ROUTES
 
@@ -27,7 +29,7 @@ def test_every_fault_kind_is_documented() -> None:
 
 def test_every_cli_option_is_documented() -> None:
     options = re.findall(r'"(--[a-z-]+)"', Path(emulator.__code__.co_filename).read_text())
-    assert len(options) == 10
+    assert len(options) == 12
     for option in options:
         assert option in DOC, option
 
@@ -37,3 +39,11 @@ def test_every_endpoint_is_documented() -> None:
         first = route.pattern.pattern.split("/")[3].split("$")[0]
         assert f"`/{first}" in DOC, first
     assert DEFAULT_ADMIN_KEY in DOC
+
+
+def test_every_runtime_setting_and_key_shape_is_documented() -> None:
+    for name in RUNTIME_SETTINGS:
+        assert f'"{name}"' in DOC and f"{name}=" in DOC, name
+    for shape in API_KEYS_SHAPES:
+        assert f"| `{shape}`" in DOC, shape
+    assert "Cannot specify more than 5 group_by[] dimensions." in DOC

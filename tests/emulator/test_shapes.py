@@ -9,19 +9,12 @@ import httpx
 import pytest
 
 from anthropic_ingest.emulator import Emulator
-from tests.emulator.shapes import newest_example, shape_errors
+from tests.emulator.shapes import api_key_errors, api_key_example, newest_example, shape_errors
 
 ORG = "/v1/organizations"
-EVERY_DIMENSION = [
-    "api_key_id",
-    "workspace_id",
-    "model",
-    "service_tier",
-    "context_window",
-    "inference_geo",
-    "account_id",
-    "service_account_id",
-]
+# Every dimension but speed, in two requests: the API refuses more than five at once.
+DIMENSIONS_A = ["api_key_id", "workspace_id", "model", "service_tier", "context_window"]
+DIMENSIONS_B = ["inference_geo", "account_id", "service_account_id", "model"]
 RANGE = {"starting_at": "2025-02-01T00:00:00Z", "ending_at": "2025-02-15T00:00:00Z"}
 
 
@@ -49,13 +42,16 @@ def _requests(emu: Emulator) -> list[tuple[str, str, dict[str, Any]]]:
         ("workspaces_get", f"{ORG}/workspaces/{emu.org.default_workspace['id']}", {}),
         ("workspace_members_list", f"{ORG}/workspaces/{ws}/members", {"limit": 1000}),
         ("workspace_members_get", f"{ORG}/workspaces/{ws}/members/{member}", {}),
-        ("api_keys_list", f"{ORG}/api_keys", {"limit": 1000}),
-        ("api_keys_get", f"{ORG}/api_keys/{_first(emu, 'api_key')}", {}),
         ("usage_report_messages", f"{ORG}/usage_report/messages", RANGE),
         (
             "usage_report_messages",
             f"{ORG}/usage_report/messages",
-            {**RANGE, "group_by[]": EVERY_DIMENSION},
+            {**RANGE, "group_by[]": DIMENSIONS_A},
+        ),
+        (
+            "usage_report_messages",
+            f"{ORG}/usage_report/messages",
+            {**RANGE, "group_by[]": DIMENSIONS_B},
         ),
         (
             "usage_report_messages",
@@ -94,6 +90,19 @@ def test_every_endpoint_matches_the_newest_official_example(
     assert problems == {}
 
 
+@pytest.mark.parametrize("shape", ["current", "newest", "august"])
+def test_api_keys_in_each_shape(api: httpx.Client, live: Emulator, shape: str) -> None:
+    # "august" is the newest official example itself; the others are derived from it.
+    live.configure(api_keys_shape=shape)
+    listed = api.get(f"{ORG}/api_keys", params={"limit": 1000}).json()
+    assert api_key_errors(shape, listed, listed=True) == []
+    one = api.get(f"{ORG}/api_keys/{listed['data'][0]['id']}").json()
+    assert api_key_errors(shape, one, listed=False) == []
+    if shape == "august":
+        assert shape_errors("api_keys_list", listed) == []
+        assert shape_errors("api_keys_get", one) == []
+
+
 def test_list_pages_hold_objects(api: httpx.Client) -> None:
     # Guard against a vacuous pass: the shape check above only sees elements that exist.
     for path in ("users", "invites", "workspaces", "api_keys"):
@@ -124,3 +133,21 @@ def test_shape_checker_catches_drift(name: str, mutate: Any, expected: str) -> N
     assert shape_errors(name, response) == []
     mutate(response)
     assert any(expected in problem for problem in shape_errors(name, response))
+
+
+@pytest.mark.parametrize(
+    ("shape", "mutate", "expected"),
+    [
+        ("current", lambda r: r.pop("scope"), "missing key 'scope'"),
+        ("current", lambda r: r.pop("workspace_id"), "missing key 'workspace_id'"),
+        ("newest", lambda r: r.update(workspace_id=None), "extra key 'workspace_id'"),
+        ("current", lambda r: r.update(principal={"id": "u", "type": "user"}), "principal"),
+        ("current", lambda r: r.update(scope={"type": "workspace"}), "scope"),
+        ("august", lambda r: r.update(scope={"type": "organization"}), "extra key 'scope'"),
+    ],
+)
+def test_api_key_shape_checker_catches_drift(shape: str, mutate: Any, expected: str) -> None:
+    key = copy.deepcopy(api_key_example(shape))
+    assert api_key_errors(shape, key, listed=False) == []
+    mutate(key)
+    assert any(expected in problem for problem in api_key_errors(shape, key, listed=False))
