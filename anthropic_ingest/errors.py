@@ -6,6 +6,8 @@ line, say what went wrong and what to do, and never contain the Admin API key.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class IngestError(Exception):
     """Base of every error the tool reports to a user."""
@@ -75,6 +77,24 @@ class ApiUnreachableError(ApiError):
 
 class ProtocolError(ApiError):
     """The API answered with something that breaks its own contract (bad JSON, a cursor loop)."""
+
+
+class IncompleteLoadError(IngestError):
+    """Some tables of a run failed while the others loaded; `report` says which."""
+
+    def __init__(self, report: Any, failures: list[IngestError]) -> None:
+        failed = [t for t in report.tables if t.failed is not None]
+        loaded = [t.table for t in report.tables if t.failed is None]
+        first = failed[0]
+        others = f" (and {len(failed) - 1} more table(s))" if len(failed) > 1 else ""
+        kept = f"; loaded: {', '.join(loaded)}" if loaded else ""
+        super().__init__(
+            f"{first.table} was not loaded completely: {first.failed}{others}{kept}. Days "
+            "and buckets fetched before a failure are kept, and the next run goes on from "
+            "there; a table of the current state is left as it was"
+        )
+        self.report = report
+        self.exit_code = failures[0].exit_code
 
 
 class DestinationError(IngestError):

@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from anthropic_ingest import secrets
-from anthropic_ingest.load.plan import LoadReport
+from anthropic_ingest.load.plan import LoadReport, TableReport
 from anthropic_ingest.load.progress import NullProgress
 
 PROGRESS_MODES = ("interactive", "log")
@@ -161,14 +161,18 @@ def _window_text(start: datetime | None, end: datetime | None) -> str:
     return f"{start:%Y-%m-%dT%H:%M}Z .. {end:%Y-%m-%dT%H:%M}Z (excl.)"
 
 
+def _covered(item: TableReport) -> str:
+    covered = item.skipped or _window_text(item.window_start, item.window_end)
+    return f"FAILED (see below); {covered}" if item.failed else covered
+
+
 def print_summary(report: LoadReport) -> None:
     """One summary: rows per table, the range covered, requests made, time taken."""
     table = Table(title=f"Loaded into {report.destination} (dataset {report.dataset})")
     for name in ("table", "rows", "range", "mode"):
         table.add_column(name, justify="right" if name == "rows" else "left")
     for item in report.tables:
-        covered = item.skipped or _window_text(item.window_start, item.window_end)
-        table.add_row(item.table, f"{item.rows:,}", covered, item.mode)
+        table.add_row(item.table, f"{item.rows:,}", _covered(item), item.mode)
     footer = (
         f"{report.requests} requests ({report.retries} retried, {report.rate_limited} "
         f"rate-limited) in {report.seconds:.1f} s"
@@ -180,6 +184,5 @@ def print_summary(report: LoadReport) -> None:
         out.print(footer)
         return
     for item in report.tables:
-        covered = item.skipped or _window_text(item.window_start, item.window_end)
-        print(f"{item.table}: {item.rows} rows, {covered}, {item.mode}")
+        print(f"{item.table}: {item.rows} rows, {_covered(item)}, {item.mode}")
     print(f"loaded into {report.destination} dataset {report.dataset}: {footer}")

@@ -10,6 +10,7 @@ from anthropic_ingest import service
 from anthropic_ingest.cli import options
 from anthropic_ingest.cli.ingest_cmd import check_progress
 from anthropic_ingest.cli.render import make_progress, print_summary
+from anthropic_ingest.errors import IncompleteLoadError
 from anthropic_ingest.load.destinations import parse_destination_uri
 from anthropic_ingest.tables import TABLES
 
@@ -51,17 +52,21 @@ def sync(
     if not yes and sys.stdin.isatty():
         where = parse_destination_uri(dest_uri).display
         typer.confirm(f"Sync {tables or 'every table'} into {where}?", default=True, abort=True)
-    with make_progress(progress) as sink:
-        report = service.sync(
-            source_uri,
-            dest_uri,
-            dataset=dataset,
-            tables=names,
-            interval_start=interval_start,
-            interval_end=interval_end,
-            full_refresh=full_refresh,
-            progress=sink,
-        )
+    try:
+        with make_progress(progress) as sink:
+            report = service.sync(
+                source_uri,
+                dest_uri,
+                dataset=dataset,
+                tables=names,
+                interval_start=interval_start,
+                interval_end=interval_end,
+                full_refresh=full_refresh,
+                progress=sink,
+            )
+    except IncompleteLoadError as exc:
+        print_summary(exc.report)  # which tables loaded; the error line says what failed
+        raise
     print_summary(report)
 
 

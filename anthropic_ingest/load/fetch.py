@@ -97,8 +97,14 @@ class Batch:
         return len(self.covered) or 1
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
-    """Like `map`, on a thread pool, keeping order and at most 2×`workers` results in memory."""
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    stop: Callable[[], bool] = lambda: False,
+) -> Iterator[R]:
+    """Like `map`, on a thread pool, keeping order and at most 2×`workers` results in memory.
+    Once `stop()` is true no further item is started, and those started are still yielded."""
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch")
     pending: deque[Future[R]] = deque()
     source = iter(items)
@@ -109,9 +115,10 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Itera
                 break
         while pending:
             result = pending.popleft().result()
-            for item in source:
-                pending.append(pool.submit(fn, item))
-                break
+            if not stop():
+                for item in source:
+                    pending.append(pool.submit(fn, item))
+                    break
             yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -123,11 +130,13 @@ def fetch(
     window: Window | None,
     config: SourceConfig,
     prepare: Callable[[Batch], R],
+    stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[R]:
     """Yield `prepare(batch)` for every batch of `spec`'s records for `window` (None for
     current-state tables). Concurrent fetches run `prepare` on their worker thread, so a
     batch's records are flattened and dropped as soon as they arrive: only prepared results
-    wait in the ordered queue, never the API's records."""
+    wait in the ordered queue, never the API's records. A window's fetch starts no new batch
+    once `stop()` is true, so it ends after a whole batch."""
     workers = client.settings.max_concurrency
     if spec.fetch == "single":
         yield prepare(Batch([[client.get(f"{ORG}/me")]]))
@@ -146,7 +155,10 @@ def fetch(
         raise ValueError(f"{spec.name} needs a window")
     elif spec.fetch == "claude_code":
         yield from ordered_map(
-            lambda day: prepare(_claude_code_day(client, day, config)), window.days(), workers
+            lambda day: prepare(_claude_code_day(client, day, config)),
+            window.days(),
+            workers,
+            stop,
         )
     else:
         params = _report_params(spec, window, config)
@@ -160,6 +172,7 @@ def fetch(
             lambda chunk: prepare(_report_chunk(client, path, params, limit, chunk)),
             window.chunks(),
             workers,
+            stop,
         )
 
 
@@ -194,6 +207,23 @@ def _with_key_workspaces(
             if "workspace_id" not in record:
                 record["workspace_id"] = key_workspace(record, listed)
         yield {**page, "data": records}
+
+
+def earliest_created(client: AdminClient, config: SourceConfig) -> datetime | None:
+    """When the oldest of the organization's users, API keys and workspaces (archived ones
+    included) was created: no activity can be older, so a first run starts there."""
+    archived = (("include_archived", "true"),)
+    sources: list[tuple[str, tuple[tuple[str, str], ...], str]] = [
+        ("users", (), "added_at"),
+        ("api_keys", (), "created_at"),
+        ("workspaces", archived, "created_at"),
+    ]
+    found = []
+    for name, params, field_name in sources:
+        for page in paginate(client, LIST_PATHS[name], params, _ids(config)):
+            found += [timestamp(r.get(field_name)) for r in read_page(page["data"])]
+    known = [moment for moment in found if moment is not None]
+    return min(known) if known else None
 
 
 def _members(client: AdminClient, workspace_id: str, config: SourceConfig) -> Batch:

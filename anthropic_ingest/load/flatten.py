@@ -46,6 +46,7 @@ class Prepared:
     units: int
     records: int
     parts: list[Part]
+    last_covered: datetime | None = None  # start of the batch's last day or bucket
 
 
 # Pages decoded and flattened at once, across all fetch threads. The work holds the
@@ -61,7 +62,8 @@ def prepare(batch: Batch, targets: list[tuple[Target, bool]]) -> Prepared:
     for page in batch.pages:
         records += _flatten_page(page, flatteners)
         del page  # not kept while the next page is fetched
-    return Prepared(batch.units, records, [f.finish(batch.covered) for f in flatteners])
+    parts = [f.finish(batch.covered) for f in flatteners]
+    return Prepared(batch.units, records, parts, max(batch.covered, default=None))
 
 
 def _flatten_page(page: Page, flatteners: list[_Flattener]) -> int:

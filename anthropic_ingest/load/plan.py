@@ -55,6 +55,7 @@ class TableReport:
     window_start: datetime | None = None
     window_end: datetime | None = None
     skipped: str | None = None
+    failed: str | None = None  # why the table was not (completely) loaded
     missing_fields: dict[str, int] = field(default_factory=dict)
 
 

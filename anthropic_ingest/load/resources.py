@@ -6,6 +6,8 @@ that yields to both tables, so a day is fetched once.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,23 +19,12 @@ from dlt.extract.resource import DltResource
 
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient
-from anthropic_ingest.load.arrow import WINDOW_MARKER
-from anthropic_ingest.load.fetch import Batch, fetch
+from anthropic_ingest.load.arrow import WINDOW_MARKER, check_stored_days
+from anthropic_ingest.load.fetch import Batch, earliest_created, fetch
 from anthropic_ingest.load.flatten import Prepared, check_unique, prepare
 from anthropic_ingest.load.plan import LoadMode, LoadPlan, TableReport, Target, load_mode
-from anthropic_ingest.load.windows import Window, plan_window, rfc3339
-from anthropic_ingest.transforms import USAGE_DIMENSIONS, timestamp
-
-# Resource state, stored in the destination with each completed load:
-STATE_COVERED = "covered_through"  # end of the last window fetched up to the present
-STATE_LAST_LOADED = "last_loaded"  # start of the latest day or bucket that loaded rows
-STATE_GROUP_BY = "group_by"  # usage_report: the dimensions its rows are grouped by
-STATE_WIDTH = "bucket_width"  # usage_report: the width of its buckets
-# A table that has never loaded a row re-reads this much before where the last run stopped:
-# enough for data that arrives late, without re-reading from the first run's start every day.
-NEVER_LOADED_REREAD = timedelta(days=31)
-# Versions before the five-dimension grouping grouped usage_report by every dimension.
-LEGACY_GROUP_BY = USAGE_DIMENSIONS
+from anthropic_ingest.load.resume import ResumeState
+from anthropic_ingest.load.windows import DEFAULT_START, Window, floor_to, plan_window
 
 
 def group_targets(targets: list[Target]) -> list[list[Target]]:
@@ -69,12 +60,22 @@ def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) ->
 
 
 class GroupLoader:
-    """Builds the dlt resource for one group of targets and records what it loaded."""
+    """Builds the dlt resource for one group of targets and records what it loaded.
 
-    def __init__(self, group: list[Target], plan: LoadPlan, client: AdminClient) -> None:
+    Current-state tables are fetched whole before the load (`prefetch`), so one that fails is
+    left out of the load and stays as it was. A window table is loaded in rounds: each round
+    hands dlt complete days or buckets and ends after `commit_seconds` of fetching (`more`
+    then asks for another round); one that fails stops after its last complete batch, which
+    is loaded with the point to go on from.
+    """
+
+    def __init__(
+        self, group: list[Target], plan: LoadPlan, client: AdminClient, first_day: FirstDay
+    ) -> None:
         self.group = group
         self.plan = plan
         self.client = client
+        self.first_day = first_day
         self.lead = group[0]
         self.modes = {t.table: load_mode(t.spec, plan) for t in group}
         self.reports = {
@@ -83,7 +84,21 @@ class GroupLoader:
         # Keys seen so far: per run for current-state tables, per batch (a day or a report
         # chunk, whose keys include the bucket) for time series.
         self.seen_keys: dict[str, set[tuple[Any, ...]]] = {t.table: set() for t in group}
-        self.last_loaded: datetime | None = None
+        self.failure: errors.IngestError | None = None
+        self.more = False
+        self._items_ready: list[Any] | None = None
+        self._full: Window | None = None
+        self._next_start: datetime | None = None
+
+    @property
+    def windowed(self) -> bool:
+        return self.lead.spec.mode == "window"
+
+    @property
+    def in_rounds(self) -> bool:
+        """Whether completed parts can be committed on their own: not when a load replaces
+        the whole table."""
+        return self.windowed and self.modes[self.lead.table] != "replace"
 
     def resource(self) -> DltResource:
         lead_hints = table_hints(self.lead, self.modes[self.lead.table], self.plan.primary_key)
@@ -99,37 +114,105 @@ class GroupLoader:
             **lead_hints,
         )
 
+    def prefetch(self) -> None:
+        """Fetch a current-state table whole; a failure is kept in `failure`."""
+        self._start(None)
+        pending = _Pending()
+        items: list[Any] = []
+        try:
+            for prepared in fetch(
+                self.lead.spec, self.client, None, self.plan.source, self._prepare
+            ):
+                for target, table in self._record(prepared):
+                    items += self._items(pending.add(target, table))
+                self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
+        except errors.IngestError as exc:
+            self.failure = exc
+            return
+        self._items_ready = items + list(self._items(pending.drain()))
+        self._finish()
+
     def _generate(self) -> Iterator[Any]:
-        state = dlt.current.resource_state()
-        self._check_grouping(state)
-        window = self._window(state)
-        if self.lead.spec.mode == "window" and window is None:
+        if not self.windowed:
+            items, self._items_ready = self._items_ready or [], None
+            yield from items
+            return
+        resume = ResumeState(dlt.current.resource_state(), self.lookback)
+        try:
+            yield from self._round(resume)
+        except errors.IngestError as exc:
+            if not self.in_rounds:
+                raise
+            self.failure, self.more = exc, False
+
+    def _round(self, resume: ResumeState) -> Iterator[Any]:
+        """Fetch and hand over one round of a window table, then record its resume point."""
+        self._check_grouping(resume)
+        if not self.plan.full_refresh:  # a full refresh drops the tables first
+            schema, where = dlt.current.source_schema(), self.plan.destination.display
+            check_stored_days(self.group, schema, where)
+        window = self._round_window(resume)
+        if window is None:
             for report in self.reports.values():
                 report.skipped = "no complete day or bucket in the requested interval"
             return
-        self._start(window)
         pending = _Pending()
-        for prepared in fetch(self.lead.spec, self.client, window, self.plan.source, self._prepare):
-            for target, table in self._record(prepared):
-                yield from self._items(pending.add(target, table))
-            self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
+        fetched_to, last_loaded = None, None
+        deadline = time.monotonic() + self.plan.source.commit_seconds
+        stop = (lambda: time.monotonic() > deadline) if self.in_rounds else (lambda: False)
+        failure: errors.IngestError | None = None
+        batches = fetch(self.lead.spec, self.client, window, self.plan.source, self._prepare, stop)
+        try:
+            for prepared in batches:
+                for target, table in self._record(prepared):
+                    yield from self._items(pending.add(target, table))
+                last_loaded = _later(last_loaded, self._lead_last(prepared))
+                if prepared.last_covered is not None:
+                    fetched_to = prepared.last_covered + window.step
+                self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
+        except errors.IngestError as exc:
+            if not self.in_rounds:
+                raise
+            failure = exc
         yield from self._items(pending.drain())
-        for report in self.reports.values():
-            self.plan.progress.table_finished(report.table, report.rows)
-        if window is not None:
-            self._save_resume_point(state, window)
+        resume.save(
+            fetched_to=fetched_to,
+            window_end=window.end,
+            advances=window.advances_state,
+            last_loaded=last_loaded,
+            accumulate=self.in_rounds,
+        )
+        if failure is not None:
+            raise failure
+        self.more = fetched_to is not None and fetched_to < window.end
+        self._next_start = fetched_to if self.more else None
+        if not self.more:
+            self._finish()
 
-    def _window(self, state: dict[str, Any]) -> Window | None:
+    def _round_window(self, resume: ResumeState) -> Window | None:
+        """The first round plans the whole window; later rounds go on where the last stopped."""
+        if self._full is None:
+            self._full = self._window(resume)
+            self._start(self._full)
+        full = self._full
+        if full is None or self._next_start is None:
+            return full
+        return Window(self._next_start, full.end, full.width, full.advances_state)
+
+    def _window(self, resume: ResumeState) -> Window | None:
         spec = self.lead.spec
-        if spec.mode != "window":
-            return None
         width = self.plan.source.bucket_width if spec.fetch == "messages_report" else "1d"
-        resume = self.modes[self.lead.table] != "replace" and not self.plan.full_refresh
+        resume_from = None
+        if self.plan.interval.start is None:
+            if self.modes[self.lead.table] != "replace" and not self.plan.full_refresh:
+                resume_from = resume.resume_from()
+            if resume_from is None:
+                resume_from = self.first_day()
         return plan_window(
             self.plan.interval,
             width=width,
             now=self.plan.now or datetime.now(UTC),
-            resume_from=self._resume_from(state) if resume else None,
+            resume_from=resume_from,
             include_partial=spec.fetch == "claude_code",
         )
 
@@ -138,63 +221,23 @@ class GroupLoader:
         days = self.plan.source.lookback_days
         return timedelta(days=self.lead.spec.lookback_days if days is None else days)
 
-    def _resume_from(self, state: dict[str, Any]) -> datetime | None:
-        """Where a run without an interval start begins: the lookback before the last day or
-        bucket that loaded rows, never the end of the last window (a day fetched while still
-        empty must be fetched again once its data arrives)."""
-        last = timestamp(state.get(STATE_LAST_LOADED))
-        if last is not None:
-            return last - self.lookback
-        covered = timestamp(state.get(STATE_COVERED))
-        if covered is not None:
-            return covered - max(self.lookback, NEVER_LOADED_REREAD)
-        return None
-
-    def _save_resume_point(self, state: dict[str, Any], window: Window) -> None:
-        if window.advances_state:
-            state[STATE_COVERED] = rfc3339(window.end)
-        before = timestamp(state.get(STATE_LAST_LOADED))
-        last = self.last_loaded
-        if self.modes[self.lead.table] != "replace" and before is not None:
-            last = before if last is None else max(last, before)
-        if last is None:
-            state.pop(STATE_LAST_LOADED, None)
-        else:
-            state[STATE_LAST_LOADED] = rfc3339(last)
-
-    def _loaded_before(self, state: dict[str, Any]) -> bool:
-        """Whether the destination holds this table from an earlier load (its schema, restored
-        from the destination, knows the table; or a resume point was kept)."""
-        if STATE_COVERED in state or STATE_LAST_LOADED in state:
-            return True
-        return self.lead.table in dlt.current.source_schema().tables
-
-    def _check_grouping(self, state: dict[str, Any]) -> None:
-        """Refuse to add rows of one usage_report grouping to a table of another: summed
-        together they would count the same tokens twice."""
+    def _check_grouping(self, resume: ResumeState) -> None:
         if self.lead.spec.fetch != "messages_report":
             return
-        wanted = list(self.plan.source.group_by)
-        stored = state.get(STATE_GROUP_BY)
-        if stored is None and self._loaded_before(state):
-            stored = list(LEGACY_GROUP_BY)
-        replacing = self.modes[self.lead.table] == "replace" or self.plan.full_refresh
-        if stored is not None and stored != wanted and not replacing:
-            raise errors.UsageError(
-                f"{self.lead.table} in {self.plan.destination.display} holds usage grouped by "
-                f"{','.join(stored)}, and this run groups by {','.join(wanted)}; rows of two "
-                "groupings must not be mixed: reload it with --full-refresh, or keep "
-                f"group_by={','.join(stored)} in the source URI"
-            )
-        state[STATE_GROUP_BY] = wanted
-        width, stored_width = self.plan.source.bucket_width, state.get(STATE_WIDTH)
-        if stored_width is not None and stored_width != width and not replacing:
-            raise errors.UsageError(
-                f"{self.lead.table} in {self.plan.destination.display} holds {stored_width} "
-                f"buckets, and this run asks for {width}; buckets of two widths must not be "
-                f"mixed: reload it with --full-refresh, or keep bucket_width={stored_width}"
-            )
-        state[STATE_WIDTH] = width
+        group_by, width = list(self.plan.source.group_by), self.plan.source.bucket_width
+        if self.modes[self.lead.table] == "replace" or self.plan.full_refresh:
+            resume.remember_grouping(group_by, width)
+            return
+        loaded_before = (
+            resume.has_resume_point or self.lead.table in dlt.current.source_schema().tables
+        )
+        resume.check_grouping(
+            table=self.lead.table,
+            where=self.plan.destination.display,
+            group_by=group_by,
+            width=width,
+            loaded_before=loaded_before,
+        )
 
     def _start(self, window: Window | None) -> None:
         total, unit = None, "pages"
@@ -205,9 +248,16 @@ class GroupLoader:
                 report.window_start, report.window_end = window.start, window.end
         self.plan.progress.table_started(self.lead.table, total, unit)
 
+    def _finish(self) -> None:
+        for report in self.reports.values():
+            self.plan.progress.table_finished(report.table, report.rows)
+
     def _prepare(self, batch: Batch) -> Prepared:
         """Flatten a batch for every target of the group (runs on the fetch threads)."""
         return prepare(batch, [(t, self.modes[t.table] == "window") for t in self.group])
+
+    def _lead_last(self, prepared: Prepared) -> datetime | None:
+        return next((p.last for p in prepared.parts if p.target is self.lead), None)
 
     def _record(self, prepared: Prepared) -> Iterator[tuple[Target, pa.Table]]:
         """Record a prepared batch in the reports; its tables, to hand to dlt."""
@@ -217,8 +267,6 @@ class GroupLoader:
                 report.missing_fields[name] = report.missing_fields.get(name, 0) + count
             check_unique(target, part.keys, self.seen_keys[target.table])
             report.rows += part.rows
-            if target is self.lead and part.last is not None:
-                self.last_loaded = max(part.last, self.last_loaded or part.last)
             if part.table is not None:
                 yield target, part.table
 
@@ -234,6 +282,29 @@ class GroupLoader:
                     dlt.mark.make_hints(table_name=target.table, **hints),
                     create_table_variant=True,
                 )
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+class FirstDay:
+    """Where a first run starts: the day the organization's oldest user, API key or workspace
+    was created (no activity is older), and never before the first day of the Admin API's
+    reports. Looked up once per run, by the first table that needs it."""
+
+    def __init__(self, client: AdminClient, plan: LoadPlan) -> None:
+        self.client, self.plan = client, plan
+        self._lock = threading.Lock()
+        self._day: datetime | None = None
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            if self._day is None:
+                created = earliest_created(self.client, self.plan.source)
+                day = floor_to(created, "1d") if created is not None else DEFAULT_START
+                self._day = max(DEFAULT_START, day)
+            return self._day
 
 
 # Rows handed to dlt at once. dlt's work per item (schema checks, a Parquet row group) costs

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import dlt
@@ -19,7 +20,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from anthropic_ingest import errors, secrets
 from anthropic_ingest.client import AdminClient
 from anthropic_ingest.load.plan import LoadPlan, LoadReport
-from anthropic_ingest.load.resources import GroupLoader, group_targets
+from anthropic_ingest.load.resources import FirstDay, GroupLoader, group_targets
 from anthropic_ingest.load.run_lock import run_lock
 
 
@@ -29,7 +30,8 @@ def pipeline_name(dataset: str) -> str:
 
 
 def run_load(plan: LoadPlan) -> LoadReport:
-    """Fetch every target of `plan` and load it; raise an IngestError on any failure."""
+    """Fetch every target of `plan` and load it; raise an IngestError on any failure (an
+    IncompleteLoadError, carrying the report, when some tables loaded and others failed)."""
     started = time.monotonic()
     for warning in plan.source.warnings:
         plan.progress.note(f"warning: {warning}")
@@ -37,27 +39,29 @@ def run_load(plan: LoadPlan) -> LoadReport:
         AdminClient(plan.source.client) as client,
         tempfile.TemporaryDirectory(prefix="anthropic-ingest-") as workdir,
     ):
-        loaders = [GroupLoader(group, plan, client) for group in group_targets(plan.targets)]
+        first_day = FirstDay(client, plan)
+        loaders = [
+            GroupLoader(group, plan, client, first_day) for group in group_targets(plan.targets)
+        ]
         pipeline = dlt.pipeline(
             pipeline_name=pipeline_name(plan.dataset),
             destination=plan.destination.destination,
             dataset_name=plan.dataset,
             pipelines_dir=workdir,
         )
-        options: dict[str, Any] = {"loader_file_format": plan.destination.loader_file_format}
-        if plan.full_refresh:
-            options["refresh"] = "drop_resources"
         waiting = f"waiting for another run loading into {plan.destination.display} to finish"
         with run_lock(
             plan.destination, plan.dataset, plan.lock_timeout, lambda: plan.progress.note(waiting)
         ):
-            try:
-                pipeline.run([loader.resource() for loader in loaders], **options)
-            except (PipelineStepFailed, DltException) as exc:
-                raise translate_failure(exc, plan) from None
+            _prefetch([loader for loader in loaders if not loader.windowed], plan)
+            _load_rounds(pipeline, loaders, plan)
             views = _create_views(pipeline, plan)
         stats = client.stats
     tables = [report for loader in loaders for report in loader.reports.values()]
+    for loader in loaders:
+        if loader.failure is not None:
+            for item in loader.reports.values():
+                item.failed = str(loader.failure)
     warnings = [
         f"the Admin API did not send {name} in {count} {item.source_table} record(s); "
         "loaded as null (the API may have changed: check for a newer anthropic-ingest)"
@@ -66,7 +70,7 @@ def run_load(plan: LoadPlan) -> LoadReport:
     ]
     for warning in warnings:
         plan.progress.note(f"warning: {warning}")
-    return LoadReport(
+    report = LoadReport(
         destination=plan.destination.display,
         dataset=plan.dataset,
         tables=tables,
@@ -77,6 +81,37 @@ def run_load(plan: LoadPlan) -> LoadReport:
         seconds=time.monotonic() - started,
         views=views,
     )
+    failures = [loader.failure for loader in loaders if loader.failure is not None]
+    if failures:
+        raise errors.IncompleteLoadError(report, failures)
+    return report
+
+
+def _prefetch(loaders: list[GroupLoader], plan: LoadPlan) -> None:
+    """Fetch the current-state tables whole, together, before anything is loaded. With a
+    single table a failure is raised as it is; with several, the failed ones are left out."""
+    with ThreadPoolExecutor(max_workers=max(1, len(loaders))) as pool:
+        list(pool.map(GroupLoader.prefetch, loaders))
+    if len(plan.targets) == 1 and loaders and loaders[0].failure is not None:
+        raise loaders[0].failure
+
+
+def _load_rounds(pipeline: dlt.Pipeline, loaders: list[GroupLoader], plan: LoadPlan) -> None:
+    """Load every table that fetched cleanly; then, while a window table's backfill stopped
+    to commit, another round of those tables."""
+    options: dict[str, Any] = {"loader_file_format": plan.destination.loader_file_format}
+    if plan.full_refresh:
+        options["refresh"] = "drop_resources"
+    pending = [loader for loader in loaders if loader.failure is None]
+    while pending:
+        try:
+            pipeline.run([loader.resource() for loader in pending], **options)
+        except (PipelineStepFailed, DltException) as exc:
+            raise translate_failure(exc, plan) from None
+        options.pop("refresh", None)  # a full refresh drops the tables once, before round one
+        pending = [loader for loader in pending if loader.more]
+    if len(plan.targets) == 1 and loaders[0].failure is not None:
+        raise loaders[0].failure
 
 
 def _create_views(pipeline: dlt.Pipeline, plan: LoadPlan) -> list[str]:

@@ -39,6 +39,10 @@ OPTION_HELP: dict[str, str] = {
     "concurrency": "requests in flight to start with (4)",
     "max_concurrency": "most requests in flight (16)",
     "requests_per_minute": "your organization's Admin API limit, to never hit 429",
+    "commit_seconds": (
+        "a long backfill commits what it fetched at least this often, so an interrupted or "
+        "failed run goes on where it stopped (120)"
+    ),
     "timeout": "seconds to wait for one answer (60)",
     "max_retries": "retries of one request (6)",
     "retry_budget_seconds": "most seconds spent retrying one request (300)",
@@ -56,6 +60,7 @@ class SourceConfig:
     # None: each table's own lookback (TableSpec.lookback_days).
     lookback_days: int | None = None
     page_size: int | None = None
+    commit_seconds: float = 120.0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -182,6 +187,9 @@ def _apply_table_options(config: SourceConfig, options: dict[str, str]) -> None:
     lookback = _number(options, "lookback_days", int, 0)
     if lookback is not None:
         config.lookback_days = int(lookback)
+    commit_seconds = _number(options, "commit_seconds", float, 0.001)
+    if commit_seconds is not None:
+        config.commit_seconds = commit_seconds
     page_size = _number(options, "page_size", int, 1)
     if page_size is not None:
         config.page_size = int(page_size)

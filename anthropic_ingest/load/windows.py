@@ -51,6 +51,11 @@ class Window:
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
     @property
+    def step(self) -> timedelta:
+        """The width of one day or bucket."""
+        return timedelta(seconds=BUCKET_SECONDS[self.width])
+
+    @property
     def buckets(self) -> int:
         return int((self.end - self.start).total_seconds() // BUCKET_SECONDS[self.width])
 

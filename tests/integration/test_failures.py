@@ -94,7 +94,7 @@ def test_rejected_key_fails_and_leaves_destination_unchanged(emu: Any, duck: Des
     assert rows(duck, duck.dataset, "users") == before
 
 
-def test_endless_server_errors_fail_the_whole_sync_cleanly(emu: Any, duck: Destination) -> None:
+def test_a_failing_table_fails_the_sync_and_keeps_the_others(emu: Any, duck: Destination) -> None:
     first = run_cli(
         "sync",
         "--source-uri",
@@ -130,10 +130,16 @@ def test_endless_server_errors_fail_the_whole_sync_cleanly(emu: Any, duck: Desti
     assert failed.code == 3, failed.output
     last = failed.stderr.strip().splitlines()[-1]
     assert last.startswith(
-        "error: the Admin API failed on /v1/organizations/usage_report/claude_code (HTTP 500"
+        "error: claude_code_usage was not loaded completely: the Admin API failed on "
+        "/v1/organizations/usage_report/claude_code (HTTP 500"
     )
     assert "after 3 attempts; try again later (request-id req_" in last
-    assert {t: rows(duck, duck.dataset, t) for t in TABLES} == before
+    assert "loaded: usage_report, cost_report, organization" in last
+    after = {t: rows(duck, duck.dataset, t) for t in TABLES}
+    for table in ("claude_code_usage", "claude_code_usage_by_model"):
+        assert after[table] == before[table], f"{table} must be left as it was"
+    [(last_cost_day,)] = duck.query("select max(bucket) from {ds}.cost_report")
+    assert str(last_cost_day)[:10] == "2025-01-07", "the tables that succeeded are loaded"
     assert_no_secret(emu.admin_key, failed.output)
 
 
