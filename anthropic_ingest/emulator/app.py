@@ -137,6 +137,8 @@ class EmulatorApp:
             fault=outcome.fault,
             request_id=request_id,
             secret=self.config.admin_key,
+            version=request.headers.get("anthropic-version"),
+            beta=request.headers.get("anthropic-beta"),
         )
         return outcome
 

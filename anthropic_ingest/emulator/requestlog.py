@@ -1,7 +1,8 @@
 """The log of `/v1` requests, so tests can assert exactly what a client sent.
 
-It records the method, path, parsed query, status, which credential style was used and any
-fault; never a header value, and any query value holding the admin key is masked.
+It records the method, path, parsed query, status, which credential style was used, the
+`anthropic-version` and `anthropic-beta` headers sent and any fault; never a credential, and
+any value holding the admin key is masked.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ class RequestLog:
         fault: str | None,
         request_id: str,
         secret: str,
+        version: str | None = None,
+        beta: str | None = None,
     ) -> None:
         pairs = [[k, MASK if secret in v else v] for k, v in query]
+        version, beta = (None if v is None or secret in v else v for v in (version, beta))
         with self._lock:
             self._seq += 1
             self._entries.append(
@@ -48,6 +52,8 @@ class RequestLog:
                     "auth": auth,
                     "fault": fault,
                     "request_id": request_id,
+                    "version": version,
+                    "beta": beta,
                 }
             )
 
