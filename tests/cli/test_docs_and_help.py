@@ -11,7 +11,7 @@ from anthropic_ingest.reference import all_specs, as_markdown
 from anthropic_ingest.tables import TABLES
 from tests.conftest import ROOT, run_cli
 
-COMMANDS = ["ingest", "sync", "tables", "emulator", "demo", "report"]
+COMMANDS = ["ingest", "sync", "check", "tables", "emulator", "demo", "report"]
 
 
 def test_tables_reference_is_current() -> None:
