@@ -25,12 +25,12 @@ QUERIES = (
         "SELECT actor_id, round(sum(total_estimated_cost_cents) / 100, 2) AS usd,\n"
         "       sum(num_sessions) AS sessions\n"
         "FROM anthropic.claude_code_usage\n"
-        "WHERE date >= current_date - INTERVAL 30 DAY\n"
+        "WHERE date >= CAST(now() AT TIME ZONE 'UTC' AS DATE) - 30\n"
         "GROUP BY actor_id ORDER BY usd DESC LIMIT 10;",
     ),
     (
         "Spend per workspace and month, exact to the cent",
-        "SELECT date_trunc('month', bucket) AS month,\n"
+        "SELECT CAST(date_trunc('month', bucket AT TIME ZONE 'UTC') AS DATE) AS month,\n"
         "       coalesce(workspace_id, 'Default workspace') AS workspace,\n"
         "       sum(amount_usd) AS usd\n"
         "FROM anthropic.cost_report GROUP BY ALL ORDER BY month, usd DESC;",

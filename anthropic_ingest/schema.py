@@ -7,7 +7,7 @@ from typing import Literal
 
 import pyarrow as pa
 
-ColumnType = Literal["text", "bigint", "bool", "timestamp", "cents", "usd", "json"]
+ColumnType = Literal["text", "bigint", "bool", "timestamp", "date", "cents", "usd", "json"]
 
 # Money: the API sends cents with fractional digits. 38 digits with 12 after the point hold
 # any amount it sends exactly; a value with more fractional digits is refused, never rounded.
@@ -19,6 +19,10 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "bigint": pa.int64(),
     "bool": pa.bool_(),
     "timestamp": pa.timestamp("us", tz="UTC"),
+    # A day is a calendar date (dlt's `date`, SQL DATE), never a midnight instant: a
+    # TIMESTAMP WITH TIME ZONE is shown, truncated and cast in the session's time zone, which
+    # moved every day (and every month of days) back by one west of UTC.
+    "date": pa.date32(),
     "cents": pa.decimal128(38, CENTS_SCALE),
     "usd": pa.decimal128(38, USD_SCALE),
     "json": pa.string(),
@@ -29,6 +33,7 @@ SQL_NAMES: dict[str, str] = {
     "bigint": "bigint",
     "bool": "boolean",
     "timestamp": "timestamp (UTC)",
+    "date": "date (a UTC day)",
     "cents": f"decimal(38,{CENTS_SCALE}) cents",
     "usd": f"decimal(38,{USD_SCALE}) USD",
     "json": "text (JSON)",

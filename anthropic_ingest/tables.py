@@ -73,7 +73,7 @@ EXTRA = col(
 )
 
 _ACTOR_KEY = (
-    col("date", "timestamp", "The UTC day the activity happened (midnight).", "date"),
+    col("date", "date", "The UTC day the activity happened.", "date"),
     col("actor_type", "text", "user_actor (signed-in user) or api_actor (API key).", "actor.type"),
     col(
         "actor_id",

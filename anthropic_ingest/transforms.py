@@ -9,7 +9,7 @@ that a change in the API never silently loses data.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,22 @@ def timestamp(value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def day(value: Any) -> date | None:
+    """The UTC day of an RFC 3339 UTC midnight or a `YYYY-MM-DD` string; None stays None.
+
+    Raises ValueError for any other time of day."""
+    moment = timestamp(value)
+    if moment is None:
+        return None
+    # Refused, not truncated: a day-grain record stamped at another time is either a day of
+    # another time zone (`2025-09-01T00:00:00-07:00` is 07:00 UTC) or a finer grain than a
+    # day; cut to its date it would land silently on the wrong day or merge with its
+    # neighbours. The loader reports the record as a protocol error and loads nothing.
+    if moment.time() != time(0):
+        raise ValueError(f"date {value!r} is not a UTC day (UTC midnight or YYYY-MM-DD)")
+    return moment.date()
 
 
 def to_json(value: Any) -> str | None:
@@ -138,7 +154,7 @@ def claude_code_identity(record: Record) -> Row:
     """The key columns shared by `claude_code_usage` and `claude_code_usage_by_model`."""
     actor = record.get("actor") or {}
     return {
-        "date": timestamp(record["date"]),
+        "date": day(record["date"]),
         "actor_type": actor.get("type"),
         "actor_id": _actor_id(actor),
         "terminal_type": record.get("terminal_type"),

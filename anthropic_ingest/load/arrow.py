@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pyarrow as pa
+from dlt.common.schema import Schema
 
 from anthropic_ingest import errors
+from anthropic_ingest.load.plan import Target
+from anthropic_ingest.schema import Column
 from anthropic_ingest.tables import TableSpec
 
 # Rows carrying True here are not data: they mark a day or bucket whose stored rows a load
@@ -40,14 +44,27 @@ def to_arrow(
     columns = []
     for column in spec.columns:
         values = [row[column.name] for row in rows]
-        if markers is not None:
-            fill = markers if column.name == spec.cursor else [None] * len(markers)
-            values.extend(fill)
+        if markers is not None and column.name == spec.cursor:
+            values.extend(_markers(column, markers))
+        elif markers is not None:
+            values.extend([None] * len(markers))
         columns.append(_array(spec, column.name, values, column.arrow_type))
     if markers is not None:
         flags = [False] * len(rows) + [True] * len(markers)
         columns.append(pa.array(flags, pa.bool_(), memory_pool=POOL))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _markers(cursor: Column, markers: list[datetime]) -> list[date] | list[datetime]:
+    """The markers as values of the cursor column: a day cursor is a DATE, and dlt deletes
+    the rows whose merge key equals a marker's, so a marker must be a day too."""
+    if cursor.type != "date":
+        return markers
+    days = [moment.astimezone(UTC) for moment in markers]
+    # Arrow would silently cut any other instant to its day; a window of days starts at one.
+    if any(moment.time() != time(0) for moment in days):
+        raise ValueError(f"{cursor.name}: a window marker is not the start of a UTC day")
+    return [moment.date() for moment in days]
 
 
 def with_schema(spec: TableSpec, table: pa.Table, *, windowed: bool) -> pa.Table:
@@ -68,3 +85,21 @@ def _array(spec: TableSpec, name: str, values: list[Any], type_: pa.DataType) ->
             f"{spec.name}.{name}: the API sent a value that does not fit {type_} exactly "
             f"({exc}); nothing was loaded"
         ) from None
+
+
+def check_stored_days(targets: Iterable[Target], stored: Schema, where: str) -> None:
+    """Refuse to load into a table whose destination (its dlt schema `stored`) keeps a day
+    as a timestamp, as versions before days were DATE columns wrote them.
+
+    dlt keeps a column's first type and lets the destination coerce later values into it, so
+    the days would stay instants that the session time zone moves, and nothing would say so."""
+    for target in targets:
+        table = stored.tables.get(stored.naming.normalize_table_identifier(target.table), {})
+        for column in target.spec.columns:
+            kept = table.get("columns", {}).get(column.name, {}).get("data_type")
+            if column.type == "date" and kept not in (None, "date"):
+                raise errors.UsageError(
+                    f"{target.table} in {where} holds {column.name} as a {kept} (written by "
+                    "an earlier anthropic-ingest); it is now a date, which no session time "
+                    "zone can move: reload the table with --full-refresh"
+                )

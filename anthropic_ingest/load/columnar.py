@@ -42,6 +42,7 @@ from anthropic_ingest.transforms import BUCKET_FIELDS, KNOWN_TOOLS, USAGE_DIMENS
 _INT = ARROW_TYPES["bigint"]
 _TEXT = ARROW_TYPES["text"]
 _CENTS = ARROW_TYPES["cents"]
+_DAY = ARROW_TYPES["date"]
 _COUNTS = pa.struct([("accepted", _INT), ("rejected", _INT)])
 _TOKENS = ("input", "output", "cache_read", "cache_creation")
 
@@ -122,6 +123,8 @@ def claude_code_tables(page: RawRecords, specs: Sequence[TableSpec]) -> Columnar
     if records is None or not _certain(records, warned):
         return None
     columns = _identity(records)
+    if columns is None:
+        return None
     tables = []
     for spec in specs:
         if spec.name == USAGE:
@@ -178,15 +181,28 @@ def _certain(records: pa.StructArray, warned: frozenset[str]) -> bool:
     )
 
 
-def _identity(records: pa.StructArray) -> dict[str, pa.Array]:
+def _identity(records: pa.StructArray) -> dict[str, pa.Array] | None:
+    """The key columns, or None when a date is not a UTC day (the transforms refuse it)."""
+    days = _days(_field(records, "date"))
+    if days is None:
+        return None
     actor = _field(records, "actor")
     return {
-        "date": _field(records, "date"),
+        "date": days,
         "actor_type": _field(actor, "type"),
         "actor_id": pc.coalesce(_field(actor, "email_address"), _field(actor, "api_key_name")),
         "terminal_type": _field(records, "terminal_type"),
         "is_remote": _field(records, "is_remote"),
     }
+
+
+def _days(moments: pa.Array) -> pa.Array | None:
+    """UTC midnights as their days (date32), or None when one is another time of day: the
+    cast would cut it to its day without a word, where `transforms.day` refuses it."""
+    days = moments.cast(_DAY)
+    if not pc.all(pc.equal(days.cast(moments.type), moments), min_count=0).as_py():
+        return None
+    return days
 
 
 def _usage(records: pa.StructArray) -> dict[str, pa.Array]:

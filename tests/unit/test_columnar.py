@@ -423,3 +423,19 @@ USAGE_TAKEN: Counter[bool] = Counter()
 
 def test_generated_usage_pages_went_both_ways() -> None:
     assert USAGE_TAKEN[True] and USAGE_TAKEN[False], USAGE_TAKEN
+
+
+def test_days_are_dates_and_other_times_of_day_are_declined() -> None:
+    for sent in ("2025-08-08T00:00:00Z", "2025-08-08", "2025-08-08T00:00:00+00:00"):
+        record = {**base_record(), "date": sent}
+        read = claude_code_tables(raw_page(encode([record])), SPECS)
+        assert read is not None, sent
+        for table in read.tables:
+            assert table.schema.field("date").type == pa.date32()
+            assert table.column("date").to_pylist() == [date(2025, 8, 8)]
+        assert check(encode([record]))
+    # Midnight in Los Angeles, and a time of day: the transforms refuse both, so must this.
+    for sent in ("2025-08-08T00:00:00-07:00", "2025-08-08T09:30:00Z"):
+        record = {**base_record(), "date": sent}
+        assert claude_code_tables(raw_page(encode([base_record(), record])), SPECS) is None
+        assert not check(encode([base_record(), record]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +12,8 @@ import pytest
 
 from anthropic_ingest import errors
 from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
+from anthropic_ingest.load.flatten import flatten_rows
+from anthropic_ingest.load.plan import Target
 from anthropic_ingest.tables import TABLES
 from anthropic_ingest.transforms import key_workspace
 
@@ -76,7 +78,7 @@ def test_examples_flatten_to_declared_columns_and_arrow(table: str) -> None:
 def test_claude_code_totals_and_tools() -> None:
     record = example_records("claude_code_usage")[0]
     row = TABLES["claude_code_usage"].to_rows(record)[0]
-    assert row["date"] == datetime(2025, 8, 8, tzinfo=UTC)
+    assert row["date"] == date(2025, 8, 8)
     assert row["actor_id"] == "user@emaildomain.com"
     assert row["total_input_tokens"] == 45230 + 23100
     assert row["total_cache_creation_tokens"] == 2340 + 890
@@ -213,3 +215,34 @@ def test_api_key_workspace_from_the_field_or_else_the_scope() -> None:
         "workspace",
         "wrkspc_default",
     )
+
+
+def test_a_claude_code_day_is_a_date_whatever_form_the_api_sends() -> None:
+    record = example_records("claude_code_usage")[0]
+    for sent in ("2025-09-01T00:00:00Z", "2025-09-01", "2025-09-01T00:00:00.000+00:00"):
+        for table in ("claude_code_usage", "claude_code_usage_by_model"):
+            rows = TABLES[table].to_rows({**record, "date": sent})
+            assert {type(r["date"]) for r in rows} == {date}, (table, sent)
+            assert {r["date"] for r in rows} == {date(2025, 9, 1)}, (table, sent)
+    arrow = to_arrow(TABLES["claude_code_usage"], TABLES["claude_code_usage"].to_rows(record))
+    assert arrow.schema.field("date").type == pa.date32()
+
+
+def test_a_day_at_another_time_than_utc_midnight_is_refused() -> None:
+    record = example_records("claude_code_usage")[0]
+    target = Target(TABLES["claude_code_usage"], "claude_code_usage")
+    # Midnight in Los Angeles is 08:00 UTC: cut to its date it would pass for the wrong day.
+    for sent in ("2025-09-01T00:00:00-08:00", "2025-09-01T05:00:00Z"):
+        with pytest.raises(errors.ProtocolError, match="not a UTC day"):
+            flatten_rows(target, [{**record, "date": sent}])
+
+
+def test_window_markers_of_a_day_cursor_are_days() -> None:
+    spec = TABLES["claude_code_usage"]
+    table = to_arrow(spec, [], [datetime(2025, 9, 1, tzinfo=UTC)])
+    assert table.column("date").to_pylist() == [date(2025, 9, 1)]
+    assert table.column(WINDOW_MARKER).to_pylist() == [True]
+    with pytest.raises(ValueError, match="start of a UTC day"):
+        to_arrow(spec, [], [datetime(2025, 9, 1, 7, tzinfo=UTC)])
+    buckets = to_arrow(TABLES["cost_report"], [], [datetime(2025, 9, 1, tzinfo=UTC)])
+    assert buckets.schema.field("bucket").type == pa.timestamp("us", tz="UTC")
