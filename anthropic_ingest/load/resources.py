@@ -171,7 +171,8 @@ class GroupLoader:
                     fetched_to = prepared.last_covered + window.step
                 self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
         except errors.IngestError as exc:
-            if not self.in_rounds:
+            # Alone in its run with nothing fetched, a table has nothing to keep: fail the run.
+            if not self.in_rounds or (fetched_to is None and len(self.plan.targets) == 1):
                 raise
             failure = exc
         yield from self._items(pending.drain())

@@ -1,6 +1,6 @@
 """One run at a time per destination dataset: a second run waits for the first, then goes on.
 
-DuckDB files get an OS file lock next to the database; PostgreSQL and MySQL/MariaDB get a
+DuckDB files get an OS file lock in the temporary folder; PostgreSQL and MySQL/MariaDB get a
 session-level advisory lock named after the dataset. Other destinations are not locked.
 A run that cannot get the lock within `timeout` seconds fails with a clear message.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,11 +62,10 @@ def _file_lock(
     dest: DestinationConfig, dataset: str, timeout: float, on_wait: Callable[[], None]
 ) -> Iterator[None]:
     database = Path(dest.display.removeprefix("duckdb:///"))
-    lock_path = database.with_name(database.name + ".anthropic-ingest.lock")
-    if not lock_path.parent.exists():
+    if not database.parent.exists():
         yield  # the folder does not exist yet: DuckDB will say so clearly
         return
-    with open(lock_path, "a+") as handle:
+    with open(_lock_path(database), "a+") as handle:
 
         def try_lock() -> bool:
             try:
@@ -82,9 +82,28 @@ def _file_lock(
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _lock_path(database: Path) -> Path:
+    """The lock file of a DuckDB database: in the system's temporary folder, named after the
+    database's real path, so nothing is left beside the user's file (runs that share a DuckDB
+    file run on the same machine, so they share this folder too)."""
+    folder = Path(tempfile.gettempdir()) / "anthropic-ingest-locks"
+    folder.mkdir(mode=0o1777, exist_ok=True)
+    name = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:32]
+    return folder / f"{name}.lock"
+
+
 def _lock_key(dataset: str) -> int:
     digest = hashlib.sha256(f"anthropic-ingest:{dataset}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _mysql_lock_name(dest: DestinationConfig, dataset: str) -> str:
+    """MySQL's locks are server-wide: name the database too (its datasets are table prefixes).
+    Names are at most 64 characters."""
+    name = f"anthropic-ingest:{dest.details.get('database', '')}.{dataset}"
+    if len(name) <= 64:
+        return name
+    return "anthropic-ingest:" + hashlib.sha256(name.encode()).hexdigest()[:40]
 
 
 @contextmanager
@@ -98,7 +117,7 @@ def _advisory_lock(
             key = _lock_key(dataset)
             take, release = ("select pg_try_advisory_lock(%s)", "select pg_advisory_unlock(%s)")
         else:
-            key = f"anthropic-ingest:{dataset}"[:64]  # type: ignore[assignment]
+            key = _mysql_lock_name(dest, dataset)  # type: ignore[assignment]
             take, release = ("select get_lock(%s, 0)", "select release_lock(%s)")
 
         def try_lock() -> bool:

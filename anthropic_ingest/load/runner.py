@@ -23,6 +23,8 @@ from anthropic_ingest.load.plan import LoadPlan, LoadReport
 from anthropic_ingest.load.resources import FirstDay, GroupLoader, group_targets
 from anthropic_ingest.load.run_lock import run_lock
 
+ORGANIZATION_PATH = "/v1/organizations/me"
+
 
 def pipeline_name(dataset: str) -> str:
     """The dlt pipeline name: one per dataset, so `ingest` and `sync` share resume points."""
@@ -53,7 +55,7 @@ def run_load(plan: LoadPlan) -> LoadReport:
         with run_lock(
             plan.destination, plan.dataset, plan.lock_timeout, lambda: plan.progress.note(waiting)
         ):
-            _prefetch([loader for loader in loaders if not loader.windowed], plan)
+            _prefetch([loader for loader in loaders if not loader.windowed], plan, client)
             _load_rounds(pipeline, loaders, plan)
             views = _create_views(pipeline, plan)
         stats = client.stats
@@ -87,13 +89,19 @@ def run_load(plan: LoadPlan) -> LoadReport:
     return report
 
 
-def _prefetch(loaders: list[GroupLoader], plan: LoadPlan) -> None:
-    """Fetch the current-state tables whole, together, before anything is loaded. With a
-    single table a failure is raised as it is; with several, the failed ones are left out."""
+def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -> None:
+    """Fetch the current-state tables whole, together, before the destination is touched.
+    With a single table a failure is raised as it is; with several, the failed ones are left
+    out, unless the key itself was rejected. A run of time-series tables only asks for the
+    organization first, so a rejected key fails before a destination file is created."""
     with ThreadPoolExecutor(max_workers=max(1, len(loaders))) as pool:
         list(pool.map(GroupLoader.prefetch, loaders))
-    if len(plan.targets) == 1 and loaders and loaders[0].failure is not None:
-        raise loaders[0].failure
+    failures = [loader.failure for loader in loaders if loader.failure is not None]
+    rejected = [f for f in failures if isinstance(f, errors.AuthenticationError)]
+    if rejected or (len(plan.targets) == 1 and failures):
+        raise (rejected or failures)[0]
+    if not loaders:
+        client.get(ORGANIZATION_PATH)
 
 
 def _load_rounds(pipeline: dlt.Pipeline, loaders: list[GroupLoader], plan: LoadPlan) -> None:

@@ -94,6 +94,22 @@ def test_rejected_key_fails_and_leaves_destination_unchanged(emu: Any, duck: Des
     assert rows(duck, duck.dataset, "users") == before
 
 
+@pytest.mark.parametrize("table", ["users", "claude_code_usage", "usage_report"])
+def test_rejected_key_creates_no_file(emu: Any, tmp_path: Path, table: str) -> None:
+    result = run_cli(
+        "ingest",
+        "--source-uri",
+        f"anthropic://?api_key=sk-ant-admin01-not-the-key&base_url={emu.base_url}",
+        "--source-table",
+        table,
+        "--dest-uri",
+        f"duckdb:///{tmp_path / 'new.duckdb'}",
+    )
+    assert result.code == 3, result.output
+    assert "Admin API key rejected (401)" in result.stderr
+    assert list(tmp_path.iterdir()) == [], "nothing is written when the key is rejected"
+
+
 def test_a_failing_table_fails_the_sync_and_keeps_the_others(emu: Any, duck: Destination) -> None:
     first = run_cli(
         "sync",

@@ -69,8 +69,8 @@ def test_second_run_right_after_is_cheap_and_changes_nothing(emu: Any, duck: Des
     emu.clear_requests()
     report = service.sync(uri, duck.uri, dataset=duck.dataset, tables=tables, now=at(31, 13))
     assert (
-        report.requests == len(emu.requests()) == 4 + 1 + 1
-    )  # the last loaded day and 3 lookback days, 1 usage and 1 cost request
+        report.requests == len(emu.requests()) == 1 + 4 + 1 + 1
+    )  # the key checked first, the last loaded day and 3 lookback days, usage, cost
     after = {
         t: sorted(duck.query(f"select * exclude (_window_marker) from {{ds}}.{t}"), key=repr)
         for t in tables

@@ -115,7 +115,7 @@ def test_lookback_days_overrides_every_table(emu: Any, duck: Destination) -> Non
         dest,
         now=datetime(2025, 1, 25, 12, tzinfo=UTC),
     )
-    [entry] = emu.requests()
+    [entry] = [e for e in emu.requests() if e["path"].endswith("/cost_report")]
     assert ("starting_at", "2025-01-18T00:00:00Z") in [tuple(p) for p in entry["query"]]
 
 
@@ -133,7 +133,7 @@ def _usage(emu: Any, duck: Destination, **options: Any) -> None:
 
 def test_usage_report_sends_five_dimensions(emu: Any, duck: Destination) -> None:
     _usage(emu, duck)
-    [entry] = emu.requests()
+    [entry] = [e for e in emu.requests() if e["path"].endswith("/messages")]
     dims = [value for key, value in entry["query"] if key == "group_by[]"]
     assert dims == ["api_key_id", "workspace_id", "model", "service_tier", "context_window"]
     [(nulls,)] = duck.query(
