@@ -16,7 +16,8 @@ token usage, cost in USD (with month to date and a projection) and who has acces
 
 The page is one file that needs no network to open. Tables that are not loaded are
 listed at the top of the report instead of failing. Days are UTC; --from and --to are
-inclusive and default to the first and last day with data.
+inclusive; by default the report covers the last 90 days ending at the latest loaded day.
+Reads DuckDB, PostgreSQL and MySQL/MariaDB destinations.
 
 Example:
 
@@ -40,11 +41,16 @@ def report(
         DEFAULT_DEST_URI,
         "--dest-uri",
         envvar=["DESTINATION_URI", "INGESTR_DESTINATION_URI"],
-        help="The destination to read: duckdb:///path or postgresql://user:pass@host/db.",
+        help="The destination to read: duckdb:///path, postgresql://user:pass@host/db or "
+        "mysql://user:pass@host/db.",
     ),
-    dataset: str = typer.Option("anthropic", "--dataset", help="Schema holding the tables."),
-    date_from: str = typer.Option(None, "--from", help="First UTC day, YYYY-MM-DD."),
-    date_to: str = typer.Option(None, "--to", help="Last UTC day, YYYY-MM-DD (included)."),
+    dataset: str = typer.Option("anthropic", "--dataset", help="Dataset holding the tables."),
+    date_from: str = typer.Option(
+        None, "--from", help="First UTC day, YYYY-MM-DD (default: 90 days before --to)."
+    ),
+    date_to: str = typer.Option(
+        None, "--to", help="Last UTC day, YYYY-MM-DD, included (default: latest loaded day)."
+    ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file."),
 ) -> None:
     path = write_report(dest_uri, dataset, _day("--from", date_from), _day("--to", date_to), output)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from anthropic_ingest.report import sql
 from anthropic_ingest.report.model import ApiUsageSection, DatedAmount, TokenGroup, TokenTotals
 from anthropic_ingest.report.names import Names
 from anthropic_ingest.report.reader import Reader, as_date
@@ -18,14 +17,12 @@ _CACHE_WRITES = (
     "COALESCE(cache_creation_ephemeral_5m_input_tokens, 0) "
     "+ COALESCE(cache_creation_ephemeral_1h_input_tokens, 0)"
 )
-_TOKEN_SUMS = ", ".join(
-    (
-        sql.int_sum("input_tokens"),
-        sql.int_sum("input_cached_tokens"),
-        sql.int_sum(_CACHE_WRITES),
-        sql.int_sum("output_tokens"),
-        sql.int_sum("server_tool_search_count"),
-    )
+_TOKEN_COLUMNS = (
+    "input_tokens",
+    "input_cached_tokens",
+    _CACHE_WRITES,
+    "output_tokens",
+    "server_tool_search_count",
 )
 _ALL_TOKENS = (
     "COALESCE(input_tokens, 0) + COALESCE(input_cached_tokens, 0) "
@@ -35,7 +32,7 @@ _ALL_TOKENS = (
 
 def build_api_usage(reader: Reader, names: Names, first: date, last: date) -> ApiUsageSection:
     """Every Messages API usage figure for the days first..last (UTC, inclusive)."""
-    where = sql.in_days("bucket", first, last)
+    where = reader.in_days("usage_report", "bucket", first, last)
     (totals,) = _grouped(reader, where, ())
     by_model = [
         TokenGroup(k[0], k[0] or "(not grouped)", "", tokens)
@@ -64,8 +61,9 @@ def _grouped(
     """Token sums per distinct value of `columns` (one row overall when there are none)."""
     select = "".join(f"{c}, " for c in columns)
     group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else ""
+    sums = ", ".join(reader.int_sum(c) for c in _TOKEN_COLUMNS)
     rows = reader.query(
-        f"SELECT {select}{_TOKEN_SUMS} FROM {reader.table('usage_report')} WHERE {where}{group}"
+        f"SELECT {select}{sums} FROM {reader.table('usage_report')} WHERE {where}{group}"
     )
     n = len(columns)
     return [(tuple(r[:n]), TokenTotals(*(int(v) for v in r[n:]))) for r in rows]
@@ -80,8 +78,8 @@ def _biggest_first(groups: list[TokenGroup]) -> list[TokenGroup]:
 
 def _daily_by_model(reader: Reader, where: str) -> list[DatedAmount]:
     rows = reader.query(
-        f"SELECT {sql.day('bucket')}, COALESCE(model, '(not grouped)'), "
-        f"{sql.int_sum(_ALL_TOKENS)} FROM {reader.table('usage_report')} "
+        f"SELECT {reader.day('usage_report', 'bucket')}, COALESCE(model, '(not grouped)'), "
+        f"{reader.int_sum(_ALL_TOKENS)} FROM {reader.table('usage_report')} "
         f"WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2"
     )
     return [DatedAmount(as_date(d), str(model), int(n)) for d, model, n in rows]

@@ -21,7 +21,7 @@ class Card:
     exact: str = ""
 
 
-def cards(items: Sequence[Card]) -> str:
+def cards(items: Sequence[Card], kind: str = "") -> str:
     def one(c: Card) -> str:
         title = f' title="{esc(c.exact)}"' if c.exact else ""
         extra = f'<div class="card-note">{esc(c.note)}</div>' if c.note else ""
@@ -30,7 +30,8 @@ def cards(items: Sequence[Card]) -> str:
             f'<div class="card-label">{esc(c.label)}</div>{extra}</div>'
         )
 
-    return f'<div class="cards">{"".join(one(c) for c in items)}</div>'
+    extra = f" {kind}" if kind else ""
+    return f'<div class="cards{extra}">{"".join(one(c) for c in items)}</div>'
 
 
 def table(

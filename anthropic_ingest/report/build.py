@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.report import sql
 from anthropic_ingest.report.api_usage import build_api_usage
 from anthropic_ingest.report.claude_code import build_claude_code
+from anthropic_ingest.report.connect import DEFAULT_SESSION_TIME_ZONE, open_reader
 from anthropic_ingest.report.cost import build_cost
 from anthropic_ingest.report.model import Missing, ReportData
 from anthropic_ingest.report.names import load_names
 from anthropic_ingest.report.org import build_org, organization_name
-from anthropic_ingest.report.reader import Reader, as_date, open_reader
+from anthropic_ingest.report.reader import Reader, as_date
 from anthropic_ingest.tables import TABLES
 
 # What each table contributes to the report, for the "what's missing" list.
@@ -31,8 +31,11 @@ AFFECTS: dict[str, tuple[str, ...]] = {
 
 # The tables with a time column, and that column: they set the default date range.
 _TIME_COLUMNS = {"claude_code_usage": "date", "usage_report": "bucket", "cost_report": "bucket"}
-# With no activity data at all, the (empty) report covers the last 30 days.
-_EMPTY_RANGE_DAYS = 30
+# Without --from, the report covers this many days ending at --to (or the latest loaded
+# day): daily charts of years of history would be unreadable stripes.
+DEFAULT_RANGE_DAYS = 90
+# How many dataset names the "dataset not found" message lists.
+_LISTED = 10
 
 
 def build_report(
@@ -42,17 +45,22 @@ def build_report(
     date_to: date | None = None,
     *,
     now: datetime | None = None,
+    session_time_zone: str = DEFAULT_SESSION_TIME_ZONE,
 ) -> ReportData:
     """Query the loaded tables of `dataset` at `dest_uri` for every figure of the report.
 
-    The range is the UTC days date_from..date_to, both included; a missing bound defaults
-    to the first or last day with data. Organization figures are as of `now` (default:
-    the current time). Tables that are not loaded are listed in `missing`, never an error.
+    The range is the UTC days date_from..date_to, both included. Without date_to it ends at
+    the latest day with data; without date_from it covers DEFAULT_RANGE_DAYS days (from
+    the first day with data when that is later). Organization figures are as of `now`
+    (default: the current time). Tables that are not loaded are listed in `missing`, never
+    an error; a dataset that does not exist is a UsageError naming those that do. The
+    figures do not depend on `session_time_zone`, the database session's time zone.
     """
     if date_from and date_to and date_from > date_to:
         raise UsageError(f"--from {date_from} is after --to {date_to}; swap them")
     now = now or datetime.now(UTC)
-    with open_reader(dest_uri, dataset) as reader:
+    with open_reader(dest_uri, dataset, session_time_zone) as reader:
+        _require_dataset(reader)
         usable, missing = inventory(reader)
         first, last, has_data = _date_range(reader, usable, date_from, date_to, now.date())
         names = load_names(reader, usable)
@@ -68,8 +76,7 @@ def build_report(
         if "organization" in usable:
             data.organization = organization_name(reader)
         if "claude_code_usage" in usable:
-            with_models = "claude_code_usage_by_model" in usable
-            data.claude_code = build_claude_code(reader, names, first, last, with_models)
+            data.claude_code = build_claude_code(reader, names, first, last, usable)
         if "usage_report" in usable:
             data.api_usage = build_api_usage(reader, names, first, last)
         if "cost_report" in usable:
@@ -97,6 +104,25 @@ def inventory(reader: Reader) -> tuple[set[str], list[Missing]]:
     return usable, missing
 
 
+def _require_dataset(reader: Reader) -> None:
+    """Fail with the datasets that exist when the one asked for is not among them."""
+    datasets = reader.datasets()
+    if reader.dataset in datasets or reader.schema_exists():
+        return
+    where = reader.display_uri
+    if not datasets:
+        raise UsageError(
+            f"dataset '{reader.dataset}' not found in {where}, which holds no datasets: load "
+            f"data first (anthropic-ingest sync --dest-uri {where})"
+        )
+    shown = ", ".join(datasets[:_LISTED])
+    more = f" and {len(datasets) - _LISTED} more" if len(datasets) > _LISTED else ""
+    raise UsageError(
+        f"dataset '{reader.dataset}' not found in {where}; datasets there: {shown}{more} "
+        "(choose one with --dataset)"
+    )
+
+
 def _date_range(
     reader: Reader, usable: set[str], date_from: date | None, date_to: date | None, today: date
 ) -> tuple[date, date, bool]:
@@ -104,14 +130,19 @@ def _date_range(
     days: list[date] = []
     for table, column in _TIME_COLUMNS.items():
         if table in usable:
-            for low, high in reader.query(
-                f"SELECT MIN({sql.day(column)}), MAX({sql.day(column)}) FROM {reader.table(table)}"
-            ):
+            day = reader.day(table, column)
+            found = reader.query(f"SELECT MIN({day}), MAX({day}) FROM {reader.table(table)}")
+            for low, high in found:
                 days += [as_date(v) for v in (low, high) if v is not None]
     has_data = bool(days)
     last = date_to or (max(days) if days else today)
-    first = date_from or (min(days) if days else last - timedelta(days=_EMPTY_RANGE_DAYS - 1))
+    if date_from:
+        first = date_from
+    else:
+        first = last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+        if days and min(days) <= last:
+            first = max(first, min(days))
     if first > last:
-        # Only one bound was given and it lies beyond the data: cover that one day.
-        first, last = (first, first) if date_from else (last, last)
+        # --from lies beyond the data: cover that one day.
+        first, last = first, first
     return first, last, has_data

@@ -5,7 +5,8 @@ Every mark carries a <title>, so hovering shows the exact figure without any scr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,9 @@ from anthropic_ingest.report.svg import (
     OTHER_COLOUR,
     Frame,
     colour,
+    day_labels,
     esc,
+    hatch,
     label_every,
     legend,
     nice_ticks,
@@ -68,6 +71,16 @@ def _height(width: int) -> int:
     return 250 if width <= HALF else 300
 
 
+def _pattern_id(label: str, index: int) -> str:
+    """An ID unique on the page (charts have distinct labels), stable between runs."""
+    return f"hatch-{zlib.crc32(label.encode()):08x}-{index}"
+
+
+def _x_labels(days: list[date], frame: Frame, x: Callable[[int], float]) -> list[str]:
+    every = label_every(len(days))
+    return [x_label(x(i), frame, text, year) for i, (text, year) in day_labels(days, every).items()]
+
+
 def _legend(series: list[Series], colours: list[str]) -> str:
     """A legend, when there is more than one series to tell apart."""
     return legend([s.name for s in series], colours) if len(series) > 1 else ""
@@ -80,9 +93,13 @@ def line_chart(
     unit: fmt.Unit,
     y_label: str,
     width: int = HALF,
-    tick_label: Callable[[date], str] = fmt.short_day,
+    partial: Collection[date] = (),
 ) -> str:
-    """One line per series over `days`, with a dot (and tooltip) on every day."""
+    """One line per series over `days`, with a dot (and tooltip) on every day.
+
+    Periods in `partial` (weeks only partly inside the range) get a hatched band behind
+    them and hollow dots.
+    """
     frame = Frame(width=width, height=_height(width))
     peak = max((float(s.at(d)) for s in series for d in days), default=0.0)
     ticks = nice_ticks(peak if unit != "percent" else max(peak, 1.0))
@@ -94,19 +111,29 @@ def line_chart(
     def y(v: Value) -> float:
         return frame.base - float(v) / ticks[-1] * frame.plot_height
 
-    parts = [open_svg(frame, label), y_axis(frame, ticks, unit, y_label)]
-    every = label_every(len(days))
-    parts += [x_label(x(i), frame, tick_label(d)) for i, d in enumerate(days) if i % every == 0]
+    parts = [open_svg(frame, label)]
+    if partial:
+        band, pattern = max(step, 8.0), _pattern_id(label, 0)
+        parts.append(hatch(pattern, OTHER_COLOUR))
+        parts += [
+            f'<rect class="partial" x="{x(i) - band / 2:.1f}" y="{frame.top}" width="{band:.1f}" '
+            f'height="{frame.plot_height:.1f}" fill="url(#{pattern})" fill-opacity="0.6"/>'
+            for i, d in enumerate(days) if d in partial
+        ]  # fmt: skip
+    parts += [y_axis(frame, ticks, unit, y_label), *_x_labels(days, frame, x)]
     colours = _colours(series)
     for s, paint in zip(series, colours, strict=True):
         points = [(x(i), y(s.at(d)), d) for i, d in enumerate(days) if d in s.points]
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
         parts.append(f'<polyline fill="none" stroke="{paint}" stroke-width="2" points="{path}"/>')
         parts += [
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{paint}"><title>'
-            f"{esc(s.name)}, {fmt.day(d)}: {esc(fmt.value(s.at(d), unit))}</title></circle>"
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" '
+            + (f'fill="#fff" stroke="{paint}" stroke-width="1.5"' if d in partial
+               else f'fill="{paint}"')
+            + f"><title>{esc(s.name)}, {_when(d, partial)}: "
+            f"{esc(fmt.value(s.at(d), unit))}</title></circle>"
             for px, py, d in points
-        ]
+        ]  # fmt: skip
     parts.append("</svg>")
     return "".join(parts) + _legend(series, colours)
 
@@ -119,8 +146,12 @@ def bar_chart(
     y_label: str,
     stacked: bool = True,
     width: int = HALF,
+    partial: Collection[date] = (),
 ) -> str:
-    """Bars per day: stacked (parts of a whole) or side by side (separate measures)."""
+    """Bars per day: stacked (parts of a whole) or side by side (separate measures).
+
+    Periods in `partial` (weeks only partly inside the range) are drawn hatched.
+    """
     frame = Frame(width=width, height=_height(width))
     heights = [
         sum((s.at(d) for s in series), start=0) if stacked else max(s.at(d) for s in series)
@@ -131,25 +162,31 @@ def bar_chart(
     bar_width = band * 0.8 / (1 if stacked else len(series))
     colours = _colours(series)
     parts = [open_svg(frame, label), y_axis(frame, ticks, unit, y_label)]
-    every = label_every(len(days))
+    if partial:
+        parts += [hatch(_pattern_id(label, j), paint) for j, paint in enumerate(colours)]
+    parts += _x_labels(days, frame, lambda i: frame.left + i * band + band * 0.5)
     for i, day in enumerate(days):
         left = frame.left + i * band + band * 0.1
-        if i % every == 0:
-            parts.append(x_label(left + band * 0.4, frame, fmt.short_day(day)))
         floor = frame.base
         for j, (s, paint) in enumerate(zip(series, colours, strict=True)):
             amount = s.at(day)
             h = float(amount) / ticks[-1] * frame.plot_height
             bar_x = left if stacked else left + j * bar_width
             top = floor - h if stacked else frame.base - h
+            fill = f"url(#{_pattern_id(label, j)})" if day in partial else paint
+            edge = f' stroke="{paint}" stroke-width="1"' if day in partial else ""
             parts.append(
                 f'<rect x="{bar_x:.1f}" y="{top:.1f}" width="{max(bar_width, 0.5):.1f}" '
-                f'height="{h:.1f}" fill="{paint}"><title>{esc(s.name)}, {fmt.day(day)}: '
-                f"{esc(fmt.value(amount, unit))}</title></rect>"
+                f'height="{h:.1f}" fill="{fill}"{edge}><title>{esc(s.name)}, '
+                f"{_when(day, partial)}: {esc(fmt.value(amount, unit))}</title></rect>"
             )
             floor = top if stacked else floor
     parts.append("</svg>")
     return "".join(parts) + _legend(series, colours)
+
+
+def _when(day: date, partial: Collection[date]) -> str:
+    return f"{fmt.day(day)} (partial week)" if day in partial else fmt.day(day)
 
 
 def hbar_chart(

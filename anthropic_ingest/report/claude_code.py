@@ -9,9 +9,11 @@ from anthropic_ingest.report import sql
 from anthropic_ingest.report.model import (
     ActivityTotals,
     ActorActivity,
+    Adoption,
     ClaudeCodeSection,
     DailyActivity,
     DatedAmount,
+    Member,
     Mix,
     ModelSpend,
     ToolAcceptance,
@@ -23,9 +25,14 @@ from anthropic_ingest.transforms import KNOWN_TOOLS
 TOP_N = 10
 # Acceptance per day is readable up to about a month; beyond that it is shown per week.
 DAILY_GRAIN_MAX_DAYS = 31
+CC = "claude_code_usage"
+PEOPLE = "People"
+API_KEYS = "API keys"
 
-_ACTOR = sql.actor_key()
 _USD = sql.cents_to_usd("COALESCE(SUM(total_estimated_cost_cents), 0)")
+# People by email (case-insensitive), API keys by name: the two kinds of actor, kept apart.
+_PEOPLE = "COUNT(DISTINCT CASE WHEN actor_type = 'user_actor' THEN LOWER(actor_id) END)"
+_KEYS = "COUNT(DISTINCT CASE WHEN actor_type = 'api_actor' THEN actor_id END)"
 
 
 def _sum_tools(outcome: str) -> str:
@@ -33,16 +40,17 @@ def _sum_tools(outcome: str) -> str:
 
 
 def build_claude_code(
-    reader: Reader, names: Names, first: date, last: date, with_models: bool
+    reader: Reader, names: Names, first: date, last: date, tables: set[str]
 ) -> ClaudeCodeSection:
     """Every Claude Code figure for the days first..last (UTC, inclusive)."""
-    where = sql.in_days("date", first, last)
+    where = reader.in_days(CC, "date", first, last)
     grain = "day" if (last - first).days < DAILY_GRAIN_MAX_DAYS else "week"
     actors = _actors(reader, names, where)
+    with_models = "claude_code_usage_by_model" in tables
     return ClaudeCodeSection(
         totals=_totals(reader, where),
         daily=_daily(reader, where),
-        weekly_active_users=_weekly(reader, where),
+        weekly_active=_weekly(reader, where),
         acceptance_grain=grain,
         acceptance=_acceptance(reader, where, grain),
         acceptance_by_tool=_acceptance(reader, where, None),
@@ -51,50 +59,82 @@ def build_claude_code(
         terminals=_mix(reader, where, "COALESCE(terminal_type, '(unknown)')"),
         locality=_mix(reader, where, "CASE WHEN is_remote THEN 'Remote' ELSE 'Local' END"),
         cost_by_model=_models(reader, first, last) if with_models else None,
+        adoption=_adoption(reader, where) if "users" in tables else None,
     )
 
 
 def _totals(reader: Reader, where: str) -> ActivityTotals:
+    s = reader.int_sum
     (row,) = reader.query(
-        f"SELECT COUNT(DISTINCT {_ACTOR}), {sql.int_sum('num_sessions')}, "
-        f"{sql.int_sum('lines_added')}, {sql.int_sum('lines_removed')}, "
-        f"{sql.int_sum('commits_by_claude_code')}, {sql.int_sum('pull_requests_by_claude_code')}, "
-        f"{sql.int_sum(_sum_tools('accepted'))}, {sql.int_sum(_sum_tools('rejected'))}, {_USD} "
-        f"FROM {reader.table('claude_code_usage')} WHERE {where}"
+        f"SELECT {_PEOPLE}, {_KEYS}, {s('num_sessions')}, "
+        f"{s('lines_added')}, {s('lines_removed')}, "
+        f"{s('commits_by_claude_code')}, {s('pull_requests_by_claude_code')}, "
+        f"{s(_sum_tools('accepted'))}, {s(_sum_tools('rejected'))}, {_USD} "
+        f"FROM {reader.table(CC)} WHERE {where}"
     )
-    n = [int(v) for v in row[:8]]
-    return ActivityTotals(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], Decimal(row[8]))
+    n = [int(v) for v in row[:9]]
+    return ActivityTotals(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], Decimal(row[9]))
 
 
 def _daily(reader: Reader, where: str) -> list[DailyActivity]:
+    s = reader.int_sum
     rows = reader.query(
-        f"SELECT {sql.day('date')} AS d, COUNT(DISTINCT {_ACTOR}), {sql.int_sum('num_sessions')}, "
-        f"{sql.int_sum('lines_added')}, {sql.int_sum('lines_removed')}, "
-        f"{sql.int_sum('commits_by_claude_code')}, {sql.int_sum('pull_requests_by_claude_code')} "
-        f"FROM {reader.table('claude_code_usage')} WHERE {where} GROUP BY 1 ORDER BY 1"
+        f"SELECT {reader.day(CC, 'date')} AS d, {_PEOPLE}, {_KEYS}, {s('num_sessions')}, "
+        f"{s('lines_added')}, {s('lines_removed')}, "
+        f"{s('commits_by_claude_code')}, {s('pull_requests_by_claude_code')} "
+        f"FROM {reader.table(CC)} WHERE {where} GROUP BY 1 ORDER BY 1"
     )
     return [DailyActivity(as_date(r[0]), *(int(v) for v in r[1:])) for r in rows]
 
 
 def _weekly(reader: Reader, where: str) -> list[DatedAmount]:
     rows = reader.query(
-        f"SELECT {sql.week('date')}, COUNT(DISTINCT {_ACTOR}) "
-        f"FROM {reader.table('claude_code_usage')} WHERE {where} GROUP BY 1 ORDER BY 1"
+        f"SELECT {reader.week(CC, 'date')}, {_PEOPLE}, {_KEYS} "
+        f"FROM {reader.table(CC)} WHERE {where} GROUP BY 1 ORDER BY 1"
     )
-    return [DatedAmount(as_date(week), "active users", int(n)) for week, n in rows]
+    points = []
+    for week, people, keys in rows:
+        points += [DatedAmount(as_date(week), PEOPLE, int(people)),
+                   DatedAmount(as_date(week), API_KEYS, int(keys))]  # fmt: skip
+    return points
+
+
+def _adoption(reader: Reader, where: str) -> Adoption:
+    """Members (rows of `users`) with and without Claude Code activity in the range."""
+    active = {
+        str(email)
+        for (email,) in reader.query(
+            f"SELECT DISTINCT LOWER(actor_id) FROM {reader.table(CC)} "
+            f"WHERE {where} AND actor_type = 'user_actor'"
+        )
+    }
+    members = [
+        Member(str(name or ""), str(email or ""), str(role or ""))
+        for name, email, role in reader.query(
+            f"SELECT name, email, role FROM {reader.table('users')} ORDER BY name, email"
+        )
+    ]
+    emails = {m.email.lower() for m in members}
+    inactive = tuple(m for m in members if m.email.lower() not in active)
+    return Adoption(
+        members=len(members),
+        active_members=len(members) - len(inactive),
+        inactive=inactive,
+        active_non_members=len(active - emails),
+    )
 
 
 def _acceptance(reader: Reader, where: str, grain: str | None) -> list[ToolAcceptance]:
     """Accepted/rejected per tool, per period (grain 'day'/'week') or over the range (None)."""
-    period = {"day": sql.day("date"), "week": sql.week("date"), None: "NULL"}[grain]
+    period = {"day": reader.day(CC, "date"), "week": reader.week(CC, "date"), None: "NULL"}
     sums = ", ".join(
-        f"{sql.int_sum(f'{tool}_{outcome}')}"
+        f"{reader.int_sum(f'{tool}_{outcome}')}"
         for tool in KNOWN_TOOLS
         for outcome in ("accepted", "rejected")
     )
     group = " GROUP BY 1 ORDER BY 1" if grain else ""
     rows = reader.query(
-        f"SELECT {period}, {sums} FROM {reader.table('claude_code_usage')} WHERE {where}{group}"
+        f"SELECT {period[grain]}, {sums} FROM {reader.table(CC)} WHERE {where}{group}"
     )
     result = []
     for row in rows:
@@ -107,10 +147,10 @@ def _acceptance(reader: Reader, where: str, grain: str | None) -> list[ToolAccep
 
 def _actors(reader: Reader, names: Names, where: str) -> list[ActorActivity]:
     rows = reader.query(
-        f"SELECT actor_type, actor_id, {sql.int_sum('num_sessions')}, "
-        f"{sql.int_sum('lines_added')}, {sql.int_sum('commits_by_claude_code')}, "
-        f"{sql.int_sum('pull_requests_by_claude_code')}, {_USD} "
-        f"FROM {reader.table('claude_code_usage')} WHERE {where} GROUP BY 1, 2"
+        f"SELECT actor_type, actor_id, {reader.int_sum('num_sessions')}, "
+        f"{reader.int_sum('lines_added')}, {reader.int_sum('commits_by_claude_code')}, "
+        f"{reader.int_sum('pull_requests_by_claude_code')}, {_USD} "
+        f"FROM {reader.table(CC)} WHERE {where} GROUP BY 1, 2"
     )
     return [
         ActorActivity(
@@ -129,8 +169,8 @@ def _actors(reader: Reader, names: Names, where: str) -> list[ActorActivity]:
 
 def _mix(reader: Reader, where: str, label: str) -> list[Mix]:
     rows = reader.query(
-        f"SELECT {label}, {sql.int_sum('num_sessions')}, COUNT(DISTINCT {_ACTOR}), "
-        f"{sql.int_sum('lines_added')} FROM {reader.table('claude_code_usage')} "
+        f"SELECT {label}, {reader.int_sum('num_sessions')}, COUNT(DISTINCT {reader.actor_key()}), "
+        f"{reader.int_sum('lines_added')} FROM {reader.table(CC)} "
         f"WHERE {where} GROUP BY 1"
     )
     mixes = [Mix(str(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
@@ -139,12 +179,12 @@ def _mix(reader: Reader, where: str, label: str) -> list[Mix]:
 
 def _models(reader: Reader, first: date, last: date) -> list[ModelSpend]:
     rows = reader.query(
-        f"SELECT COALESCE(model, '(unknown)'), {sql.int_sum('input_tokens')}, "
-        f"{sql.int_sum('output_tokens')}, {sql.int_sum('cache_read_tokens')}, "
-        f"{sql.int_sum('cache_creation_tokens')}, "
+        f"SELECT COALESCE(model, '(unknown)'), {reader.int_sum('input_tokens')}, "
+        f"{reader.int_sum('output_tokens')}, {reader.int_sum('cache_read_tokens')}, "
+        f"{reader.int_sum('cache_creation_tokens')}, "
         f"{sql.cents_to_usd('COALESCE(SUM(estimated_cost_cents), 0)')} "
         f"FROM {reader.table('claude_code_usage_by_model')} "
-        f"WHERE {sql.in_days('date', first, last)} GROUP BY 1"
+        f"WHERE {reader.in_days('claude_code_usage_by_model', 'date', first, last)} GROUP BY 1"
     )
     spends = [
         ModelSpend(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), Decimal(r[5]))

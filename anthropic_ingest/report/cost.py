@@ -14,6 +14,7 @@ from anthropic_ingest.report.model import Amount, CostSection, DatedAmount, Mont
 from anthropic_ingest.report.names import Names
 from anthropic_ingest.report.reader import Reader, as_date
 
+COST = "cost_report"
 NO_MODEL = "No model (web search etc.)"
 NO_TYPE = "(cost type not reported)"
 _USD = sql.cents_to_usd("COALESCE(SUM(amount_cents), 0)")
@@ -21,7 +22,7 @@ _USD = sql.cents_to_usd("COALESCE(SUM(amount_cents), 0)")
 
 def build_cost(reader: Reader, names: Names, first: date, last: date) -> CostSection:
     """Every cost figure for the days first..last (UTC, inclusive)."""
-    where = sql.in_days("bucket", first, last)
+    where = reader.in_days("cost_report", "bucket", first, last)
     by_workspace = [
         Amount(names.workspace(key), usd) for key, usd in _sum_by(reader, where, "workspace_id")
     ]
@@ -50,9 +51,9 @@ def month_to_date(reader: Reader, last: date) -> MonthToDate:
     """Spend from the first of `last`'s month through the last day with cost data (at most
     `last`; cost arrives about a day late), projected linearly to the month's end."""
     month_start = last.replace(day=1)
-    where = sql.in_days("bucket", month_start, last)
+    where = reader.in_days("cost_report", "bucket", month_start, last)
     (row,) = reader.query(
-        f"SELECT MAX({sql.day('bucket')}), {_USD} FROM {reader.table('cost_report')} WHERE {where}"
+        f"SELECT MAX({reader.day(COST, 'bucket')}), {_USD} FROM {reader.table(COST)} WHERE {where}"
     )
     through = as_date(row[0]) if row[0] is not None else last
     return MonthToDate(
@@ -78,8 +79,8 @@ def _sum_by(reader: Reader, where: str, column: str) -> list[tuple[str | None, D
 
 def _daily_by(reader: Reader, where: str, column: str) -> list[tuple[date, str | None, Decimal]]:
     rows = reader.query(
-        f"SELECT {sql.day('bucket')}, {column}, {_USD} FROM {reader.table('cost_report')} "
-        f"WHERE {where} GROUP BY 1, 2 ORDER BY 1"
+        f"SELECT {reader.day(COST, 'bucket')}, {column}, {_USD} FROM {reader.table(COST)} "
+        f"WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2"
     )
     return [(as_date(d), key, Decimal(usd)) for d, key, usd in rows]
 

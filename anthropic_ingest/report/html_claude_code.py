@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from anthropic_ingest.report import fmt
+from anthropic_ingest.report import fmt, wording
 from anthropic_ingest.report.blocks import esc, figure, grid, note, table, unavailable
 from anthropic_ingest.report.charts import Series, bar_chart, hbar_chart, line_chart
-from anthropic_ingest.report.model import ActorActivity, ClaudeCodeSection, ReportData
+from anthropic_ingest.report.claude_code import API_KEYS, PEOPLE
+from anthropic_ingest.report.model import ActorActivity, ClaudeCodeSection, DatedAmount, ReportData
 
 TOOL_NAMES = {
     "edit_tool": "Edit",
@@ -23,28 +24,44 @@ def all_days(first: date, last: date) -> list[date]:
 
 def claude_code_lead(cc: ClaudeCodeSection) -> str:
     t = cc.totals
+    adoption = ""
+    if cc.adoption is not None:
+        a = cc.adoption
+        adoption = (
+            f" (<strong>{fmt.percent(a.rate, 0)}</strong> of the organization's "
+            f"{fmt.count(a.members)} members)"
+        )
     return (
-        f"<strong>{fmt.count(t.active_users)}</strong> people and API keys ran "
+        f"<strong>{fmt.count(t.active_people)}</strong> people{adoption} and "
+        f"<strong>{fmt.count(t.active_api_keys)}</strong> API keys ran "
         f"<strong>{fmt.count(t.sessions)}</strong> Claude Code sessions, adding "
         f"<strong>{fmt.count(t.lines_added)}</strong> lines and removing "
         f"<strong>{fmt.count(t.lines_removed)}</strong>, with "
         f"<strong>{fmt.count(t.commits)}</strong> commits and "
         f"<strong>{fmt.count(t.pull_requests)}</strong> pull requests. Edits proposed were "
-        f"accepted <strong>{fmt.percent(t.acceptance_rate)}</strong> of the time; estimated "
-        f"cost <strong>{esc(fmt.usd(t.estimated_cost_usd))}</strong>."
+        f"accepted <strong>{fmt.percent(t.acceptance_rate)}</strong> of the time."
+        f'<span class="money estimate">{esc(wording.ESTIMATE)}: '
+        f"<strong>{esc(fmt.usd(t.estimated_cost_usd))}</strong>. "
+        f"{esc(wording.ESTIMATE_WHY)}</span>"
     )
 
 
 def claude_code_body(data: ReportData, cc: ClaudeCodeSection) -> str:
     days = all_days(data.date_from, data.date_to)
+    first, last = data.date_from, data.date_to
     return "".join(
         (
-            grid(_daily_users(cc, days), _weekly_users(cc, data.date_from, data.date_to)),
+            grid(_daily_users(cc, days), _weekly_users(cc, first, last)),
+            _adoption(cc),
             grid(_sessions(cc, days), _lines(cc, days)),
-            grid(_commits(cc, days), _acceptance_chart(cc, days)),
+            grid(_commits(cc, days), _acceptance_chart(cc, days, first, last)),
             grid(_acceptance_table(cc), _locality(cc)),
             figure("Top users by sessions", _actors(cc.top_by_sessions)),
-            figure("Top users by estimated cost", _actors(cc.top_by_cost)),
+            figure(
+                f"Top users by {wording.ESTIMATE.lower()}",
+                _actors(cc.top_by_cost),
+                wording.ESTIMATE_WHY,
+            ),
             grid(_terminals(cc), _model_chart(cc)),
             _model_table(cc),
         )
@@ -58,29 +75,52 @@ def _per_day(cc: ClaudeCodeSection, days: list[date], name: str, field: str) -> 
 
 
 def _daily_users(cc: ClaudeCodeSection, days: list[date]) -> str:
-    users = _per_day(cc, days, "Active users", "active_users")
+    people = _per_day(cc, days, PEOPLE, "active_people")
+    keys = _per_day(cc, days, API_KEYS, "active_api_keys")
     return figure(
-        "Active users per day",
-        line_chart("Active users per day", days, [users], "count", "users"),
-        "Distinct people and API keys with any Claude Code activity that UTC day.",
+        "Active people and API keys per day",
+        line_chart("Active people and API keys per day", days, [people, keys], "count", "active"),
+        "People (by email) and API keys with any Claude Code activity that UTC day, counted apart.",
     )
 
 
 def _weekly_users(cc: ClaudeCodeSection, first: date, last: date) -> str:
-    weeks = [w.day for w in cc.weekly_active_users]
-    weekly = Series("Active users", {w.day: w.value for w in cc.weekly_active_users})
+    weeks = sorted({w.day for w in cc.weekly_active})
+    series = series_of(cc.weekly_active, [PEOPLE, API_KEYS])
+    partial = wording.partial_weeks(weeks, first, last)
+    title = "Active people and API keys per week"
+    chart = bar_chart(title, weeks, series, "count", "active", partial=partial)
+    caption = "Distinct people and API keys per ISO week (Monday to Sunday), stacked."
+    if partial:
+        caption += " " + wording.PARTIAL_WEEKS.format(
+            weeks=wording.describe_partial(partial, first, last)
+        )
+    return figure(title, chart, caption)
 
-    def label(monday: date) -> str:
-        partial = monday < first or monday + timedelta(days=6) > last
-        return fmt.short_day(monday) + ("*" if partial else "")
 
-    chart = line_chart("Active users per week", weeks, [weekly], "count", "users", tick_label=label)
-    return figure(
-        "Active users per week",
-        chart,
-        "Distinct people and API keys per ISO week, labelled by its Monday; * marks a week "
-        "only partly inside the report's range.",
+def series_of(points: list[DatedAmount], names: list[str]) -> list[Series]:
+    """One series per name, in that order, from dated figures."""
+    return [Series(n, {p.day: p.value for p in points if p.series == n}) for n in names]
+
+
+def _adoption(cc: ClaudeCodeSection) -> str:
+    a = cc.adoption
+    title = "Members without Claude Code activity in this period"
+    if a is None:
+        return figure(title, unavailable("Adoption against members", ["users"]))
+    rows = [[m.name, m.email, m.role] for m in a.inactive]
+    caption = (
+        f"Adoption: {fmt.count(a.active_members)} of {fmt.count(a.members)} members "
+        f"({fmt.percent(a.rate, 0)}) used Claude Code in this period; members are the rows "
+        "of the users table, matched to Claude Code by email."
     )
+    if a.active_non_members:
+        caption += (
+            f" {fmt.count(a.active_non_members)} active people are not in the users table "
+            "(e.g. removed since) and are not counted as members."
+        )
+    body = table(["Name", "Email", "Role"], rows, empty="Every member used Claude Code.")
+    return figure(f"{title} ({fmt.count(len(a.inactive))})", body, caption)
 
 
 def _sessions(cc: ClaudeCodeSection, days: list[date]) -> str:
@@ -110,7 +150,7 @@ def _commits(cc: ClaudeCodeSection, days: list[date]) -> str:
     return figure("Commits and pull requests per day", chart, "Made through Claude Code.")
 
 
-def _acceptance_chart(cc: ClaudeCodeSection, days: list[date]) -> str:
+def _acceptance_chart(cc: ClaudeCodeSection, days: list[date], first: date, last: date) -> str:
     grain = cc.acceptance_grain
     periods = days if grain == "day" else sorted({a.period for a in cc.acceptance if a.period})
     series = []
@@ -122,16 +162,21 @@ def _acceptance_chart(cc: ClaudeCodeSection, days: list[date]) -> str:
         }
         if rates:
             series.append(Series(name, dict(rates)))
+    partial = wording.partial_weeks(periods, first, last) if grain == "week" else []
     chart = (
-        line_chart("Acceptance rate per tool", periods, series, "percent", "accepted")
+        line_chart(
+            "Acceptance rate per tool", periods, series, "percent", "accepted", partial=partial
+        )
         if series
         else note("No edit proposals in this period.")
     )
-    return figure(
-        f"Acceptance rate per tool, per {grain}",
-        chart,
-        f"Accepted ÷ (accepted + rejected) proposals; a gap means no proposals that {grain}.",
-    )
+    caption = f"Accepted ÷ (accepted + rejected) proposals; a gap means none that {grain}."
+    if partial:
+        caption += (
+            " Hollow dots on a hatched band: weeks only partly inside the range ("
+            f"{wording.describe_partial(partial, first, last)}); their rates cover fewer days."
+        )
+    return figure(f"Acceptance rate per tool, per {grain}", chart, caption)
 
 
 def _acceptance_table(cc: ClaudeCodeSection) -> str:
@@ -164,7 +209,7 @@ def _actors(actors: list[ActorActivity]) -> str:
             "Lines added",
             "Commits",
             "Pull requests",
-            "Est. cost (USD)",
+            "Est. cost (USD, list price)",
         ],
         rows,
         numeric=(1, 2, 3, 4, 5),
@@ -172,7 +217,7 @@ def _actors(actors: list[ActorActivity]) -> str:
 
 
 def _model_chart(cc: ClaudeCodeSection) -> str:
-    title = "Estimated cost by model (USD)"
+    title = f"{wording.ESTIMATE} by model (USD)"
     if cc.cost_by_model is None:
         return figure(title, unavailable(title, ["claude_code_usage_by_model"]))
     items = [(m.model, m.estimated_cost_usd) for m in cc.cost_by_model]
@@ -181,7 +226,7 @@ def _model_chart(cc: ClaudeCodeSection) -> str:
         if items
         else note("No model usage in this period.")
     )
-    return figure(title, chart, "Anthropic's estimate at list prices.")
+    return figure(title, chart, wording.ESTIMATE_WHY)
 
 
 def _model_table(cc: ClaudeCodeSection) -> str:
@@ -194,7 +239,7 @@ def _model_table(cc: ClaudeCodeSection) -> str:
         for m in cc.cost_by_model
     ]  # fmt: skip
     headers = ["Model", "Input tokens", "Output tokens", "Cache read tokens",
-               "Cache write tokens", "Est. cost (USD)"]  # fmt: skip
+               "Cache write tokens", "Est. cost (USD, list price)"]  # fmt: skip
     return figure("Claude Code tokens by model", table(headers, rows, numeric=(1, 2, 3, 4, 5)))
 
 
@@ -215,6 +260,6 @@ def _locality(cc: ClaudeCodeSection) -> str:
     ]
     return figure(
         "Local versus remote",
-        table(["Where", "Sessions", "Users", "Lines added"], rows, numeric=(1, 2, 3)),
+        table(["Where", "Sessions", "People + API keys", "Lines added"], rows, numeric=(1, 2, 3)),
         "Remote is Claude Code on the web and other hosted sessions.",
     )

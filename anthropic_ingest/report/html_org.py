@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from anthropic_ingest.report import fmt
 from anthropic_ingest.report.blocks import figure, grid, grid3, note, table, unavailable
-from anthropic_ingest.report.model import Amount, InviteInfo, OrgSection, ReportData
+from anthropic_ingest.report.model import Amount, OrgSection, ReportData
 from anthropic_ingest.report.org import EXPIRY_WARNING
 
 
@@ -16,7 +16,11 @@ def org_lead(data: ReportData) -> str:
     if org.active_keys is not None:
         parts.append(f"<strong>{fmt.count(len(org.active_keys))}</strong> active API keys")
     if org.pending_invites is not None:
-        parts.append(f"<strong>{fmt.count(len(org.pending_invites))}</strong> pending invites")
+        late = sum(1 for i in org.pending_invites if i.past_expiry)
+        past = f" ({fmt.count(late)} past their expiry date)" if late else ""
+        parts.append(
+            f"<strong>{fmt.count(len(org.pending_invites))}</strong> pending invites{past}"
+        )
     if not parts:
         return ""
     return f"As of {fmt.moment(data.generated_at)}: " + ", ".join(parts) + "."
@@ -30,7 +34,7 @@ def org_body(org: OrgSection) -> str:
                 _counts("API keys by status", org.keys_by_status, "Status", "Keys", "api_keys"),
                 _counts("Invites by status", org.invites_by_status, "Status", "Invites", "invites"),
             ),
-            grid(_expiring(org), _workspaces(org)),
+            grid(_pending(org), _workspaces(org)),
             _active_keys(org),
         )
     )
@@ -43,23 +47,24 @@ def _counts(title: str, counts: list[Amount] | None, what: str, unit: str, sourc
     return figure(title, table([what, unit], rows, numeric=(1,), empty="None."))
 
 
-def _invite_rows(invites: list[InviteInfo]) -> list[list[str]]:
-    return [[i.email, i.role, fmt.moment(i.expires_at)] for i in invites]
-
-
-def _expiring(org: OrgSection) -> str:
-    title = f"Invites expiring within {EXPIRY_WARNING.days} days"
-    if org.expiring_invites is None:
+def _pending(org: OrgSection) -> str:
+    title = "Pending invites"
+    if org.pending_invites is None or org.expiring_invites is None:
         return figure(title, unavailable(title, ["invites"]))
-    pending = len(org.pending_invites or [])
+    soon, late = org.expiring_invites, [i for i in org.pending_invites if i.past_expiry]
+    rows = [
+        [i.email, i.role, fmt.moment(i.expires_at),
+         "past expiry" if i.past_expiry else (f"in {EXPIRY_WARNING.days} days" if i in soon
+                                               else "")]
+        for i in org.pending_invites
+    ]  # fmt: skip
     return figure(
-        title,
-        table(
-            ["Email", "Role", "Expires"],
-            _invite_rows(org.expiring_invites),
-            empty="No pending invite expires soon.",
-        ),
-        f"{pending} invite(s) pending in all; invites expire 21 days after they are sent.",
+        f"{title} ({fmt.count(len(rows))})",
+        table(["Email", "Role", "Expires", "Expiry"], rows, empty="No pending invites."),
+        f"Invites whose status is pending in the invites table; {len(soon)} expire within "
+        f"{EXPIRY_WARNING.days} days and {len(late)} are past their expiry date (the API "
+        "still lists them as pending; they can no longer be accepted). Invites expire 21 "
+        "days after they are sent.",
     )
 
 

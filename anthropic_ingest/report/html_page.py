@@ -5,7 +5,7 @@ The page is one file with no external resources: styles are inline and charts ar
 
 from __future__ import annotations
 
-from anthropic_ingest.report import fmt
+from anthropic_ingest.report import fmt, wording
 from anthropic_ingest.report.blocks import Card, cards, esc, section, unavailable
 from anthropic_ingest.report.html_claude_code import claude_code_body, claude_code_lead
 from anthropic_ingest.report.html_org import org_body, org_lead
@@ -74,9 +74,15 @@ def _missing(data: ReportData) -> str:
 def _headline(data: ReportData) -> str:
     items: list[Card] = []
     if data.claude_code:
-        t = data.claude_code.totals
+        t, adoption = data.claude_code.totals, data.claude_code.adoption
+        people_note = "distinct emails"
+        if adoption is not None:
+            people_note = (
+                f"{fmt.percent(adoption.rate, 0)} of {fmt.count(adoption.members)} members"
+            )
         items += [
-            Card(fmt.count(t.active_users), "Claude Code active users", "people and API keys"),
+            Card(fmt.count(t.active_people), "people using Claude Code", people_note),
+            Card(fmt.count(t.active_api_keys), "API keys using Claude Code", "counted apart"),
             Card(fmt.count(t.sessions), "Claude Code sessions"),
             Card(fmt.compact(t.lines_added), "lines of code added", exact=fmt.count(t.lines_added)),
             Card(
@@ -94,14 +100,29 @@ def _headline(data: ReportData) -> str:
             Card(fmt.percent(u.cache_hit_ratio), "cache hit ratio", "cached ÷ all input tokens"),
         ]
     if data.cost:
-        items += [
-            Card(fmt.usd(data.cost.total_usd), "spend in this period (USD)"),
+        items.append(
             Card(
                 fmt.usd(data.cost.month.projected_usd),
-                f"projected for {data.cost.month.month_start:%B %Y} (USD)",
-            ),
-        ]
-    return cards(items) if items else ""
+                f"billed spend projected for {data.cost.month.month_start:%B %Y}",
+            )
+        )
+    return (cards(items) if items else "") + _money(data)
+
+
+def _money(data: ReportData) -> str:
+    """Billed spend and the Claude Code estimate side by side, each saying what it is."""
+    items = []
+    if data.cost:
+        items.append(
+            Card(fmt.usd(data.cost.total_usd), f"{wording.BILLED} in this period",
+                 wording.BILLED_WHY)
+        )  # fmt: skip
+    if data.claude_code:
+        items.append(
+            Card(fmt.usd(data.claude_code.totals.estimated_cost_usd),
+                 f"{wording.ESTIMATE} in this period", wording.ESTIMATE_WHY)
+        )  # fmt: skip
+    return cards(items, "money") if items else ""
 
 
 def _sections(data: ReportData) -> str:
@@ -116,9 +137,9 @@ def _sections(data: ReportData) -> str:
         if usage
         else section("api-usage", "API usage (tokens)", "",
                      unavailable("Messages API usage", ["usage_report"])),
-        section("cost", "Cost (USD)", cost_lead(cost), cost_body(data, cost))
+        section("cost", "Billed API cost (USD)", cost_lead(cost), cost_body(data, cost))
         if cost
-        else section("cost", "Cost (USD)", "", unavailable("Cost", ["cost_report"])),
+        else section("cost", "Billed API cost (USD)", "", unavailable("Cost", ["cost_report"])),
         section("organization", "Organization", org_lead(data), org_body(data.org)),
     ]  # fmt: skip
     return "".join(parts)
@@ -128,13 +149,13 @@ def _footer(data: ReportData) -> str:
     return (
         "<footer><h2>How to read this report</h2><ul>"
         "<li>Days are UTC days. Claude Code figures come from <code>claude_code_usage</code> "
-        "(one row per actor, day, terminal and local/remote); active users count distinct "
-        "people (by email) and API keys.</li>"
+        "(one row per actor, day, terminal and local/remote); people (by email) and API "
+        "keys are counted apart.</li>"
         "<li>Input tokens are all input: uncached + cache reads + cache writes (5-minute and "
         "1-hour). Cache hit ratio = cache reads ÷ all input tokens.</li>"
         "<li>Costs are exact sums of the API's cents, shown in US dollars rounded to the "
-        "cent. Claude Code costs are Anthropic's estimates; the Cost section is the billed "
-        "cost report, which arrives about a day late.</li>"
+        f"cent. {esc(wording.BILLED)}: {esc(wording.BILLED_WHY)} It arrives about a day "
+        f"late. {esc(wording.ESTIMATE)}: {esc(wording.ESTIMATE_WHY)}</li>"
         "<li>The projection assumes the rest of the month spends the daily average so far.</li>"
         "<li>Usage without a workspace is the Default workspace; usage without an API key is "
         "Console (Workbench) usage.</li></ul></footer>"

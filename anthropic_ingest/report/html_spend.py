@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from anthropic_ingest.report import fmt
+from anthropic_ingest.report import fmt, wording
 from anthropic_ingest.report.blocks import Card, cards, esc, figure, grid, note, table
 from anthropic_ingest.report.charts import (
     FULL,
@@ -92,8 +92,9 @@ def _token_table(groups: list[TokenGroup], name: str, detail: str = "") -> str:
 
 def cost_lead(cost: CostSection) -> str:
     lead = (
-        f"<strong>{esc(fmt.usd(cost.total_usd))}</strong> spent in this period, as billed "
-        "in Anthropic's cost report."
+        f'<span class="money billed">{esc(wording.BILLED)}: '
+        f"<strong>{esc(fmt.usd(cost.total_usd))}</strong> spent in this period. "
+        f"{esc(wording.BILLED_WHY)} Claude Code's estimated cost is not part of it.</span>"
     )
     for what, amounts in (("workspace", cost.by_workspace), ("model", cost.by_model)):
         if amounts and cost.total_usd:
@@ -112,16 +113,20 @@ def _cost_cards(data: ReportData, cost: CostSection) -> str:
     span = (data.date_to - data.date_from).days + 1
     return cards(
         [
-            Card(fmt.usd(cost.total_usd), "Spend in this period (USD)", f"{span} days"),
-            Card(fmt.usd(cost.total_usd / span), "Average per day (USD)"),
+            Card(
+                fmt.usd(cost.total_usd),
+                f"{wording.BILLED} in this period (USD)",
+                f"{span} days; invoiced API usage",
+            ),
+            Card(fmt.usd(cost.total_usd / span), "Billed average per day (USD)"),
             Card(
                 fmt.usd(m.spend_usd),
-                f"{month} to date (USD)",
+                f"Billed {month} to date (USD)",
                 f"{fmt.day(m.month_start)} to {fmt.day(m.through)}, {m.days_elapsed} days",
             ),
             Card(
                 fmt.usd(m.projected_usd),
-                f"Projected for all of {month} (USD)",
+                f"Billed spend projected for {month} (USD)",
                 f"Daily average so far × {m.days_in_month} days",
             ),
         ]
@@ -137,13 +142,13 @@ def cost_body(data: ReportData, cost: CostSection) -> str:
         (
             headline,
             figure(
-                "Spend per day by workspace (USD)",
+                "Billed spend per day by workspace (USD)",
                 bar_chart(
                     "Spend per day by workspace", days, by_workspace, "usd", "USD", width=FULL
                 ),
             ),
             figure(
-                "Spend per day by model (USD)",
+                "Billed spend per day by model (USD)",
                 bar_chart("Spend per day by model", days, by_model, "usd", "USD", width=FULL),
                 "Web search, code execution and other costs without a model are one series.",
             ),

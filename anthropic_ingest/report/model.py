@@ -52,9 +52,14 @@ class DatedAmount:
 
 @dataclass(frozen=True)
 class ActivityTotals:
-    """Claude Code activity summed over the report's range."""
+    """Claude Code activity summed over the report's range.
 
-    active_users: int
+    People are `user_actor` rows, counted once per email (case-insensitive); API keys are
+    `api_actor` rows, counted once per key name.
+    """
+
+    active_people: int
+    active_api_keys: int
     sessions: int
     lines_added: int
     lines_removed: int
@@ -74,7 +79,8 @@ class DailyActivity:
     """Claude Code activity of one UTC day, over every actor."""
 
     day: date
-    active_users: int
+    active_people: int
+    active_api_keys: int
     sessions: int
     lines_added: int
     lines_removed: int
@@ -132,13 +138,37 @@ class Mix:
     lines_added: int
 
 
+@dataclass(frozen=True)
+class Member:
+    """A member of the organization (a row of `users`)."""
+
+    name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """Members of the organization with and without Claude Code activity in the range."""
+
+    members: int
+    active_members: int
+    inactive: tuple[Member, ...]
+    # People active in Claude Code whose email is not in `users` (e.g. removed since).
+    active_non_members: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return ratio(self.active_members, self.members)
+
+
 @dataclass
 class ClaudeCodeSection:
     """Who uses Claude Code, how much, and whether it lands code."""
 
     totals: ActivityTotals
     daily: list[DailyActivity]
-    weekly_active_users: list[DatedAmount]
+    weekly_active: list[DatedAmount]
     acceptance_grain: str
     acceptance: list[ToolAcceptance]
     acceptance_by_tool: list[ToolAcceptance]
@@ -147,6 +177,7 @@ class ClaudeCodeSection:
     terminals: list[Mix]
     locality: list[Mix]
     cost_by_model: list[ModelSpend] | None = None
+    adoption: Adoption | None = None
 
 
 # --- Messages API usage -------------------------------------------------------------------
@@ -238,11 +269,12 @@ class KeyInfo:
 
 @dataclass(frozen=True)
 class InviteInfo:
-    """A pending invite."""
+    """A pending invite; `past_expiry` when the report is made after its expires_at."""
 
     email: str
     role: str
     expires_at: datetime | None
+    past_expiry: bool = False
 
 
 @dataclass(frozen=True)

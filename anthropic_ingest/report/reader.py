@@ -1,25 +1,41 @@
-"""Read-only access to a destination named by its URI, for the report.
+"""Read-only access to one dataset of a destination, for the report.
 
-Two dialects are supported: DuckDB (`duckdb:///path`) and PostgreSQL (`postgresql://…`).
-Both sessions run in UTC so that casting a timestamp to a day means the UTC day.
+Three dialects are supported: DuckDB, PostgreSQL and MySQL/MariaDB. Every table is found
+through `Reader.locate`, which for MySQL is `mysql_table`; time columns are read through
+`utc`/`day`/`in_days`, which do not depend on the session's time zone or on whether a day
+column is a DATE or a timestamp.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import duckdb
 import psycopg2
+import pymysql
 
-from anthropic_ingest.errors import DestinationError, UsageError
+from anthropic_ingest.errors import DestinationError
+from anthropic_ingest.report import sql
+from anthropic_ingest.tables import TABLES
 
-Dialect = Literal["duckdb", "postgres"]
+DRIVER_ERRORS = (duckdb.Error, psycopg2.Error, pymysql.Error)
+Dialect = Literal["duckdb", "postgres", "mysql"]
 
-_POSTGRES_SCHEMES = ("postgresql", "postgres")
+# dlt keeps this table in every dataset it loads: it marks a dataset even before our tables.
+DLT_MARKER = "_dlt_version"
+_SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema",
+                   "sys")  # fmt: skip
+
+
+def mysql_table(dataset: str, name: str) -> tuple[str, str]:
+    """(database, table) holding table `name` of `dataset` in a MySQL/MariaDB destination.
+
+    dlt's sqlalchemy destination makes each dataset a database of its own. This is the one
+    place that knows; listing tables and datasets goes through it too.
+    """
+    return dataset, name
 
 
 @dataclass
@@ -33,14 +49,15 @@ class Reader:
     # DuckDB names the catalog after the file: `anthropic.duckdb` holding dataset `anthropic`
     # makes `anthropic.t` ambiguous, so DuckDB table names carry the catalog too.
     catalog: str | None = None
+    _columns: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
+    def query(self, text: str) -> list[tuple[Any, ...]]:
         """Run one SELECT and return every row."""
         cursor = self._conn.cursor()
         try:
-            cursor.execute(sql)
+            cursor.execute(text)
             return list(cursor.fetchall())
-        except (duckdb.Error, psycopg2.Error) as exc:
+        except DRIVER_ERRORS as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise DestinationError(
                 f"the report query failed on {self.display_uri}: {first_line}"
@@ -48,25 +65,104 @@ class Reader:
         finally:
             cursor.close()
 
+    def locate(self, dataset: str, name: str) -> tuple[str, str]:
+        """(schema, table) of table `name` of `dataset`."""
+        return mysql_table(dataset, name) if self.dialect == "mysql" else (dataset, name)
+
     def table(self, name: str) -> str:
         """The quoted, fully qualified name of a table of the dataset."""
         parts = [self.catalog] if self.catalog else []
-        return ".".join(quote_identifier(p) for p in [*parts, self.dataset, name])
+        return ".".join(self.quote(p) for p in [*parts, *self.locate(self.dataset, name)])
 
-    def columns_by_table(self) -> dict[str, set[str]]:
-        """Every base table of the dataset with its column names."""
-        dataset = self.dataset.replace("'", "''")
-        catalog = "t.table_catalog = current_database() AND " if self.catalog else ""
-        rows = self.query(
-            "SELECT c.table_name, c.column_name FROM information_schema.columns c "
-            "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
-            "AND t.table_name = c.table_name AND t.table_catalog = c.table_catalog "
-            f"WHERE {catalog}c.table_schema = '{dataset}' AND t.table_type = 'BASE TABLE'"
+    def quote(self, name: str) -> str:
+        if self.dialect == "mysql":
+            return "`" + name.replace("`", "``") + "`"
+        return quote_identifier(name)
+
+    def _base_tables(self, extra: str = "") -> list[tuple[Any, ...]]:
+        catalog = " AND table_catalog = current_database()" if self.dialect == "duckdb" else ""
+        return self.query(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            f"WHERE table_type = 'BASE TABLE'{catalog}{extra}"
         )
-        found: dict[str, set[str]] = {}
-        for table_name, column_name in rows:
-            found.setdefault(str(table_name), set()).add(str(column_name))
-        return found
+
+    def columns_by_table(self) -> dict[str, dict[str, str]]:
+        """Every declared table of the dataset that exists, with its columns and their types."""
+        if self._columns is None:
+            wanted = {self.locate(self.dataset, n): n for n in TABLES}
+            schemas = ", ".join(_literal(s) for s in {s for s, _ in wanted})
+            catalog = "table_catalog = current_database() AND " if self.catalog else ""
+            rows = self.query(
+                "SELECT table_schema, table_name, column_name, data_type "
+                f"FROM information_schema.columns WHERE {catalog}table_schema IN ({schemas})"
+            )
+            found: dict[str, dict[str, str]] = {}
+            for schema, table_name, column, kind in rows:
+                name = wanted.get((str(schema), str(table_name)))
+                if name is not None:
+                    found.setdefault(name, {})[str(column)] = str(kind).lower()
+            self._columns = found
+        return self._columns
+
+    def datasets(self) -> list[str]:
+        """The datasets of the destination: those holding dlt's marker or a declared table."""
+        names = (DLT_MARKER, *TABLES)
+        found: set[str] = set()
+        for schema, table_name in self._base_tables():
+            schema, table_name = str(schema), str(table_name)
+            if schema.lower() in _SYSTEM_SCHEMAS:
+                continue
+            for name in names:
+                if not table_name.endswith(name):
+                    continue
+                for candidate in _candidates(schema, table_name, name):
+                    if self.locate(candidate, name) == (schema, table_name):
+                        found.add(candidate)
+        # dlt's staging copies (`<dataset>_staging`) are not datasets anyone reports on.
+        return sorted(d for d in found if not d.endswith("_staging"))
+
+    def schema_exists(self) -> bool:
+        """Whether DuckDB or PostgreSQL has a schema named like the dataset, tables or not.
+
+        MySQL datasets exist only through their tables (see `datasets`)."""
+        if self.dialect == "mysql":
+            return False
+        catalog = " AND catalog_name = current_database()" if self.catalog else ""
+        rows = self.query(
+            "SELECT COUNT(*) FROM information_schema.schemata "
+            f"WHERE schema_name = {_literal(self.dataset)}{catalog}"
+        )
+        return bool(rows[0][0])
+
+    def utc(self, table: str, column: str) -> str:
+        """The column as UTC wall time (see `sql.utc`)."""
+        return sql.utc(column, self._type(table, column), self.dialect)
+
+    def day(self, table: str, column: str) -> str:
+        """The UTC day of a time column, as a DATE."""
+        return sql.day(column, self._type(table, column), self.dialect)
+
+    def week(self, table: str, column: str) -> str:
+        """The Monday of the ISO week holding the column's UTC day."""
+        return sql.week(self.day(table, column), self.dialect)
+
+    def in_days(self, table: str, column: str, first: date, last: date) -> str:
+        """The column's UTC day is one of first..last."""
+        return sql.in_days(column, self._type(table, column), self.dialect, first, last)
+
+    def before(self, table: str, column: str, moment: datetime, inclusive: bool = True) -> str:
+        """The column's instant is at (or before) `moment`."""
+        op = "<=" if inclusive else "<"
+        return f"{self.utc(table, column)} {op} {sql.naive(moment, self.dialect)}"
+
+    def int_sum(self, expr: str) -> str:
+        return sql.int_sum(expr, self.dialect)
+
+    def actor_key(self) -> str:
+        return sql.actor_key(self.dialect)
+
+    def _type(self, table: str, column: str) -> str:
+        return self.columns_by_table().get(table, {}).get(column, "timestamp with time zone")
 
     def close(self) -> None:
         self._conn.close()
@@ -78,92 +174,25 @@ class Reader:
         self.close()
 
 
+def _candidates(schema: str, table_name: str, name: str) -> list[str]:
+    """Datasets that could have put `name` at (schema, table_name): the schema, or a prefix."""
+    prefix = table_name[: -len(name)] if name else table_name
+    return [schema, *(p for p in (prefix, prefix.rstrip("_")) if p)]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def quote_identifier(name: str) -> str:
     """Double-quote an identifier (DuckDB and PostgreSQL agree on this)."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def open_reader(dest_uri: str, dataset: str) -> Reader:
-    """Connect read-only to the destination at `dest_uri`, reading tables of `dataset`."""
-    if not dataset or not dataset.strip():
-        raise UsageError("--dataset must not be empty (the default is 'anthropic')")
-    scheme = dest_uri.split("://", 1)[0].lower() if "://" in dest_uri else ""
-    if scheme == "duckdb":
-        return _open_duckdb(dest_uri, dataset)
-    if scheme in _POSTGRES_SCHEMES:
-        return _open_postgres(dest_uri, dataset)
-    raise UsageError(
-        f"the report reads DuckDB and PostgreSQL destinations; got '{redact_uri(dest_uri)}'. "
-        "Use e.g. --dest-uri duckdb:///anthropic.duckdb or postgresql://user:pass@host:5432/db"
-    )
-
-
-def duckdb_path(dest_uri: str) -> Path:
-    """The file a `duckdb:///path` URI names (`duckdb:////abs/path` for absolute paths)."""
-    parts = urlsplit(dest_uri)
-    path = unquote(parts.netloc + parts.path)
-    path = path[1:] if path.startswith("/") else path
-    if not path:
-        raise UsageError(
-            f"the DuckDB URI '{dest_uri}' names no file; use e.g. duckdb:///anthropic.duckdb"
-        )
-    return Path(path)
-
-
-def _open_duckdb(dest_uri: str, dataset: str) -> Reader:
-    path = duckdb_path(dest_uri)
-    if not path.is_file():
-        raise DestinationError(
-            f"no DuckDB database at {path}: load data first (anthropic-ingest sync "
-            "--dest-uri ...) or point --dest-uri at the right file"
-        )
-    try:
-        conn = duckdb.connect(str(path), read_only=True)
-        conn.execute("SET TimeZone = 'UTC'")
-        catalog_row = conn.execute("SELECT current_database()").fetchone()
-    except duckdb.Error as exc:
-        raise DestinationError(
-            f"cannot open DuckDB database {path} read-only: {str(exc).splitlines()[0]} "
-            "(is a load writing to it right now?)"
-        ) from exc
-    catalog = str(catalog_row[0]) if catalog_row else None
-    return Reader("duckdb", dataset, dest_uri, conn, catalog)
-
-
-def _open_postgres(dest_uri: str, dataset: str) -> Reader:
-    shown = redact_uri(dest_uri)
-    uri = "postgresql://" + dest_uri.split("://", 1)[1]
-    try:
-        conn = psycopg2.connect(uri, connect_timeout=10)
-        conn.set_session(readonly=True, autocommit=True)
-        with conn.cursor() as cursor:
-            cursor.execute("SET TIME ZONE 'UTC'")
-    except psycopg2.Error as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DestinationError(
-            f"cannot connect to PostgreSQL at {shown}: {reason} (check host, port, user, "
-            "password and database in --dest-uri)"
-        ) from exc
-    return Reader("postgres", dataset, shown, conn)
-
-
-def redact_uri(uri: str) -> str:
-    """The URI with any password replaced by ***, for messages and the report header."""
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return uri.split("://", 1)[0] + "://***"
-    if parts.password is None:
-        return uri
-    netloc = parts.netloc.rsplit("@", 1)
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
-
-
 def as_date(value: Any) -> date:
-    """A day as returned by either driver (date, or a datetime cut to its date)."""
+    """A day as returned by any driver (a date, or a datetime cut to its UTC date)."""
     if isinstance(value, datetime):
-        return value.date()
+        return (value.astimezone(UTC) if value.tzinfo else value).date()
     if isinstance(value, date):
         return value
     raise DestinationError(f"expected a date from the destination, got {value!r}")

@@ -2,6 +2,10 @@
 
 DuckDB, PostgreSQL and MySQL differ in few places that matter here; each difference is a
 function below so the queries themselves stay dialect-neutral.
+
+Time columns are read as UTC wall time whatever their type (a TIMESTAMP WITH TIME ZONE, a
+naive TIMESTAMP/DATETIME holding UTC, or a DATE) and whatever the session's time zone: every
+comparison and every day is computed from `utc(...)`, never from an implicit cast.
 """
 
 from __future__ import annotations
@@ -43,30 +47,62 @@ def concat(dialect: str, *parts: str) -> str:
     return " || ".join(parts)
 
 
-def day(expr: str) -> str:
-    """The UTC day of a timestamp (sessions run in UTC)."""
-    return f"CAST({expr} AS DATE)"
+def is_zoned(column_type: str) -> bool:
+    """Whether a column type (as information_schema names it) carries a time zone."""
+    kind = column_type.lower()
+    return "with time zone" in kind or kind in ("timestamptz", "timestamp_tz")
 
 
-def week(expr: str) -> str:
-    """The Monday starting the ISO week of a timestamp (DuckDB and PostgreSQL)."""
-    return f"CAST(date_trunc('week', {expr}) AS DATE)"
+def utc(expr: str, column_type: str, dialect: str) -> str:
+    """`expr` as UTC wall time without a zone (a DATE stays a DATE).
+
+    A zoned timestamp is converted explicitly, since casting it to a naive type or a DATE
+    would use the session's time zone. MySQL TIMESTAMP values come back in the session's
+    zone, so they are converted back; DATETIME and DATE columns hold UTC as loaded.
+    """
+    kind = column_type.lower()
+    if kind == "date":
+        return expr
+    if dialect == "mysql":
+        if kind == "timestamp":
+            return f"CONVERT_TZ({expr}, @@session.time_zone, '+00:00')"
+        return expr
+    if is_zoned(kind):
+        return f"({expr} AT TIME ZONE 'UTC')"
+    return expr
 
 
-def ts(value: date) -> str:
-    """A UTC midnight timestamp literal for a day."""
-    return f"CAST('{value.isoformat()} 00:00:00+00' AS TIMESTAMP WITH TIME ZONE)"
+def day(expr: str, column_type: str, dialect: str) -> str:
+    """The UTC day of a time column, as a DATE."""
+    if column_type.lower() == "date":
+        return expr
+    return f"CAST({utc(expr, column_type, dialect)} AS DATE)"
 
 
-def instant(value: datetime) -> str:
-    """A timestamp literal for an aware datetime, written in UTC."""
-    utc = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return f"CAST('{utc}+00' AS TIMESTAMP WITH TIME ZONE)"
+def week(day_expr: str, dialect: str) -> str:
+    """The Monday starting the ISO week of a DATE expression."""
+    if dialect == "mysql":
+        return f"DATE_SUB({day_expr}, INTERVAL WEEKDAY({day_expr}) DAY)"
+    # Through a naive TIMESTAMP: date_trunc of a DATE would pick the zoned overload.
+    return f"CAST(date_trunc('week', CAST({day_expr} AS TIMESTAMP)) AS DATE)"
 
 
-def in_days(expr: str, first: date, last: date) -> str:
-    """`expr` falls on one of the UTC days first..last, both included."""
-    return f"{expr} >= {ts(first)} AND {expr} < {ts(last + timedelta(days=1))}"
+def naive(value: datetime, dialect: str) -> str:
+    """A zone-less timestamp literal holding the UTC wall time of an aware datetime."""
+    text = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return f"CAST('{text}' AS {'DATETIME(6)' if dialect == 'mysql' else 'TIMESTAMP'})"
+
+
+def midnight(value: date, dialect: str) -> str:
+    """The literal of a UTC day's first instant (see `naive`)."""
+    return naive(datetime(value.year, value.month, value.day, tzinfo=UTC), dialect)
+
+
+def in_days(expr: str, column_type: str, dialect: str, first: date, last: date) -> str:
+    """The time column falls on one of the UTC days first..last, both included."""
+    at = utc(expr, column_type, dialect)
+    end = midnight(last + timedelta(days=1), dialect)
+    return f"{at} >= {midnight(first, dialect)} AND {at} < {end}"
 
 
 def actor_key(dialect: str = "duckdb", alias: str = "") -> str:

@@ -24,6 +24,14 @@ h3 { font-size: 14px; margin: 0 0 8px; }
 .card-value { font-size: 24px; font-weight: 700; }
 .card-label { color: var(--muted); font-size: 13px; }
 .card-note { color: var(--muted); font-size: 12px; margin-top: 2px; }
+.cards.money { grid-template-columns: repeat(2, 1fr); margin-top: 0; }
+.cards.money .card { border-left: 4px solid var(--accent); }
+.cards.money .card + .card { border-left-color: #f28e2b; }
+.cards.money .card-label { color: var(--ink); font-weight: 600; }
+.cards.money .card-note { font-size: 13px; }
+.lead .money { display: block; margin-top: 6px; padding-left: 10px;
+  border-left: 4px solid var(--accent); }
+.lead .money.estimate { border-left-color: #f28e2b; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 14px; }
 .grid.three { grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); }
 .panel { margin: 0 0 14px; background: #fff; border: 1px solid var(--line); border-radius: 8px;
@@ -33,6 +41,7 @@ svg.chart { width: 100%; height: auto; display: block; }
 svg .gridline { stroke: var(--line); stroke-width: 1; }
 svg text { font-family: inherit; fill: var(--muted); }
 svg .tick { font-size: 12px; }
+svg .tick.year { font-weight: 600; }
 svg .axis-title { font-size: 12px; font-weight: 600; }
 svg .bar-label { font-size: 13px; fill: var(--ink); }
 svg .bar-value { font-size: 12px; fill: var(--ink); font-weight: 600; }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 from anthropic_ingest.report import fmt
@@ -95,10 +96,39 @@ def y_axis(frame: Frame, ticks: list[float], unit: fmt.Unit, y_label: str) -> st
     return "".join(parts)
 
 
-def x_label(x: float, frame: Frame, text: str) -> str:
+def x_label(x: float, frame: Frame, text: str, year: str = "") -> str:
+    """A day's label under the axis, with the year on a second line when given."""
+    under = (
+        f'<text class="tick year" x="{x:.1f}" y="{frame.base + 30}" text-anchor="middle">'
+        f"{esc(year)}</text>"
+        if year
+        else ""
+    )
     return (
         f'<text class="tick" x="{x:.1f}" y="{frame.base + 16}" text-anchor="middle">'
-        f"{esc(text)}</text>"
+        f"{esc(text)}</text>{under}"
+    )
+
+
+def day_labels(days: list[date], every: int) -> dict[int, tuple[str, str]]:
+    """Labels for every `every`-th day: "Aug 4", with the year under the first label and
+    under each label whose year differs from the previous label's."""
+    labels: dict[int, tuple[str, str]] = {}
+    previous: int | None = None
+    for i in range(0, len(days), every):
+        year = days[i].year
+        labels[i] = (fmt.short_day(days[i]), str(year) if year != previous else "")
+        previous = year
+    return labels
+
+
+def hatch(pattern_id: str, paint: str) -> str:
+    """A diagonal-stripe pattern, for marks that cover only part of their period."""
+    return (
+        f'<defs><pattern id="{pattern_id}" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="#fff"/>'
+        f'<rect width="3" height="6" fill="{paint}" fill-opacity="0.55"/></pattern></defs>'
     )
 
 

@@ -339,7 +339,9 @@ def _existing_tables(client: Any, dialect: str) -> set[str]:
         f"WHERE table_schema = %s AND table_type = 'BASE TABLE'{catalog}",
         _schema(client),
     )
-    return {str(name) for (name,) in rows or []}
+    names = {str(name) for (name,) in rows or []}
+    # a table's name as stored: on MySQL the dataset is a prefix (`anthropic__users`)
+    return {t for t in TABLES if client.make_qualified_table_name_path(t, quote=False)[-1] in names}
 
 
 def views_markdown() -> str:

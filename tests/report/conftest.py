@@ -82,9 +82,15 @@ def pg_full(rows: synth.Rows, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield loaded
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
+@pytest.fixture(scope="module")
+def my_full(rows: synth.Rows, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    with server_dataset("mysql", rows, tmp_path_factory.mktemp("my")) as loaded:
+        yield loaded
+
+
+@pytest.fixture(params=["duckdb", "postgres", "mysql"])
 def loaded(request: pytest.FixtureRequest) -> Loaded:
     """Each test using this runs once per destination holding the full synthetic data."""
-    name = "duck_full" if request.param == "duckdb" else "pg_full"
+    name = {"duckdb": "duck_full", "postgres": "pg_full", "mysql": "my_full"}[request.param]
     value: Loaded = request.getfixturevalue(name)
     return value

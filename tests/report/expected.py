@@ -54,18 +54,23 @@ def rejected(r: Row) -> int:
     return sum(r[f"{t}_rejected"] for t in KNOWN_TOOLS)
 
 
-def daily_active(cc: list[Row]) -> dict[date, int]:
-    actors: dict[date, set[tuple[str, str]]] = defaultdict(set)
+def daily_active(cc: list[Row], actor_type: str) -> dict[date, int]:
+    """Distinct actors of one type per day (0 on days with only the other type)."""
+    actors: dict[date, set[str]] = defaultdict(set)
     for r in cc:
-        actors[r["date"].date()].add(actor(r))
+        found = actors[r["date"].date()]
+        if r["actor_type"] == actor_type:
+            found.add(r["actor_id"].lower())
     return {d: len(a) for d, a in actors.items()}
 
 
-def weekly_active(cc: list[Row]) -> dict[date, int]:
-    actors: dict[date, set[tuple[str, str]]] = defaultdict(set)
+def weekly_active(cc: list[Row], actor_type: str) -> dict[date, int]:
+    actors: dict[date, set[str]] = defaultdict(set)
     for r in cc:
         day = r["date"].date()
-        actors[day - timedelta(days=day.weekday())].add(actor(r))
+        found = actors[day - timedelta(days=day.weekday())]
+        if r["actor_type"] == actor_type:
+            found.add(r["actor_id"].lower())
     return {d: len(a) for d, a in actors.items()}
 
 
@@ -80,11 +85,5 @@ def total_input(r: Row) -> int:
 
 def key_status(r: Row, now: datetime) -> str:
     if r["status"] == "active" and r["expires_at"] is not None and r["expires_at"] <= now:
-        return "expired"
-    return str(r["status"])
-
-
-def invite_status(r: Row, now: datetime) -> str:
-    if r["status"] == "pending" and r["expires_at"] <= now:
         return "expired"
     return str(r["status"])

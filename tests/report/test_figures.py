@@ -28,7 +28,11 @@ def test_claude_code_totals(loaded: Loaded, rows: Rows) -> None:
     data = build(loaded)
     assert data.claude_code is not None
     t = data.claude_code.totals
-    assert t.active_users == len({x.actor(r) for r in cc})
+    assert t.active_people == len(
+        {r["actor_id"].lower() for r in cc if r["actor_type"] == "user_actor"}
+    )
+    assert t.active_api_keys == len({r["actor_id"] for r in cc if r["actor_type"] == "api_actor"})
+    assert (t.active_people, t.active_api_keys) == (5, 1)
     assert t.sessions == sum(r["num_sessions"] for r in cc)
     assert t.lines_added == sum(r["lines_added"] for r in cc)
     assert t.lines_removed == sum(r["lines_removed"] for r in cc)
@@ -45,13 +49,14 @@ def test_claude_code_per_day_and_per_week(loaded: Loaded, rows: Rows) -> None:
     data = build(loaded)
     assert data.claude_code is not None
     daily = {d.day: d for d in data.claude_code.daily}
-    assert {day: d.active_users for day, d in daily.items()} == x.daily_active(cc)
+    assert {day: d.active_people for day, d in daily.items()} == x.daily_active(cc, "user_actor")
+    assert {day: d.active_api_keys for day, d in daily.items()} == x.daily_active(cc, "api_actor")
     sessions = x.group_sum(cc, lambda r: r["date"].date(), lambda r: r["num_sessions"])
     assert {day: d.sessions for day, d in daily.items()} == sessions
     prs = x.group_sum(cc, lambda r: r["date"].date(), lambda r: r["pull_requests_by_claude_code"])
     assert {day: d.pull_requests for day, d in daily.items()} == prs
-    weekly = {w.day: w.value for w in data.claude_code.weekly_active_users}
-    assert weekly == x.weekly_active(cc)
+    weekly = {w.day: w.value for w in data.claude_code.weekly_active if w.series == "People"}
+    assert weekly == x.weekly_active(cc, "user_actor")
     assert all(day.weekday() == 0 for day in weekly)
 
 
@@ -192,11 +197,14 @@ def test_organization_as_of_now(loaded: Loaded, rows: Rows) -> None:
     assert org.active_keys is not None
     assert sorted(k.name for k in org.active_keys) == ["ci-bot", "default-key", "notebooks"]
     assert org.pending_invites is not None and org.expiring_invites is not None
-    assert sorted(i.email for i in org.pending_invites) == ["later@example.com", "soon@example.com"]
+    # Every invite the table holds as pending is shown; one is past its expiry date.
+    pending = [r["email"] for r in rows["invites"] if r["status"] == "pending"]
+    assert sorted(i.email for i in org.pending_invites) == sorted(pending)
+    assert [i.email for i in org.pending_invites if i.past_expiry] == ["lapsed@example.com"]
     assert [i.email for i in org.expiring_invites] == ["soon@example.com"]
     assert org.invites_by_status is not None
     assert {a.label: a.value for a in org.invites_by_status} == Counter(
-        x.invite_status(r, NOW) for r in rows["invites"]
+        r["status"] for r in rows["invites"]
     )
     assert org.workspaces is not None
     members = {w.name: w.members for w in org.workspaces}
@@ -204,7 +212,24 @@ def test_organization_as_of_now(loaded: Loaded, rows: Rows) -> None:
                        "Legacy (archived)": 0}  # fmt: skip
 
 
-def test_default_range_is_every_day_with_data(loaded: Loaded, rows: Rows) -> None:
+def test_adoption_against_members(loaded: Loaded, rows: Rows) -> None:
+    cc = x.within(rows["claude_code_usage"], "date", FIRST, LAST)
+    section = build(loaded).claude_code
+    assert section is not None and section.adoption is not None
+    a = section.adoption
+    active = {r["actor_id"].lower() for r in cc if r["actor_type"] == "user_actor"}
+    idle = [u for u in rows["users"] if u["email"].lower() not in active]
+    assert (a.members, a.active_members) == (len(rows["users"]), len(rows["users"]) - len(idle))
+    assert [(m.name, m.email, m.role) for m in a.inactive] == [
+        (u["name"], u["email"], u["role"]) for u in idle
+    ]
+    assert [m.email for m in a.inactive] == ["fay@example.com"]
+    assert a.rate == Decimal(5) / 6 and a.active_non_members == 0
+
+
+def test_default_range_ends_at_the_latest_day(loaded: Loaded, rows: Rows) -> None:
+    """Without --from, 90 days ending at the latest loaded day; the synthetic data holds
+    fewer, so the range starts at its first day."""
     data = build(loaded, None, None)
     days = [r["date"].date() for r in rows["claude_code_usage"]]
     days += [r["bucket"].date() for r in rows["cost_report"]]

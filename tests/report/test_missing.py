@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import psycopg2
 import pytest
 
 from anthropic_ingest.errors import DestinationError, UsageError
@@ -16,9 +17,34 @@ from tests.report import synth
 from tests.report.conftest import PG_URI, load_duckdb
 
 
-def test_empty_database_gives_a_report_saying_what_is_missing(tmp_path: Path) -> None:
+def test_empty_database_is_a_usage_error(tmp_path: Path) -> None:
     path = tmp_path / "empty.duckdb"
     duckdb.connect(str(path)).close()
+    result = run_cli("report", "--dest-uri", f"duckdb:///{path}", "-o", str(tmp_path / "r.html"))
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        f"error: dataset 'anthropic' not found in duckdb:///{path}, which holds no datasets: "
+        f"load data first (anthropic-ingest sync --dest-uri duckdb:///{path})"
+    )
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_unknown_dataset_names_the_datasets_there(rows: synth.Rows, tmp_path: Path) -> None:
+    loaded = load_duckdb(rows, tmp_path, ["users"])
+    out = tmp_path / "r.html"
+    result = run_cli("report", "--dest-uri", loaded.uri, "--dataset", "nope", "-o", str(out))
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        f"error: dataset 'nope' not found in {loaded.uri}; datasets there: anthropic "
+        "(choose one with --dataset)"
+    )
+    assert result.stdout == "" and not out.exists()
+
+
+def test_empty_dataset_gives_a_report_saying_what_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("CREATE SCHEMA anthropic")
     out = tmp_path / "report.html"
     result = run_cli("report", "--dest-uri", f"duckdb:///{path}", "-o", str(out))
     assert result.code == 0, result.output
@@ -32,7 +58,14 @@ def test_empty_database_gives_a_report_saying_what_is_missing(tmp_path: Path) ->
 
 def test_empty_postgres_dataset_lists_every_table_as_missing() -> None:
     require_server("postgresql")
-    data = build_report(PG_URI, "report_absent_" + uuid.uuid4().hex[:8], now=synth.NOW)
+    schema = "report_empty_" + uuid.uuid4().hex[:8]
+    with psycopg2.connect(PG_URI) as conn, conn.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {schema}")
+    try:
+        data = build_report(PG_URI, schema, now=synth.NOW)
+    finally:
+        with psycopg2.connect(PG_URI) as conn, conn.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA {schema}")
     assert [m.table for m in data.missing] == list(TABLES)
     assert (data.claude_code, data.api_usage, data.cost) == (None, None, None)
     assert data.org.users_by_role is None and not data.has_activity_data
@@ -91,7 +124,8 @@ def test_bad_dates_are_usage_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("uri", "message"),
     [
-        ("mysql://root@localhost/test", "the report reads DuckDB and PostgreSQL destinations"),
+        ("sqlite:///x.db", "the report reads DuckDB, PostgreSQL and MySQL/MariaDB destinations"),
+        ("mysql://root:s3cret@127.0.0.1:1/test", "root:***@127.0.0.1:1/test"),
         ("duckdb://", "names no file"),
         ("postgresql://postgres:s3cret@127.0.0.1:1/test", "postgres:***@127.0.0.1:1/test"),
     ],
