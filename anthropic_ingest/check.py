@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from anthropic_ingest import endpoints as api
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient
 from anthropic_ingest.client.http import ANTHROPIC_VERSION
-from anthropic_ingest.load.fetch import COST_GROUP_BY, LIST_PATHS, ORG
+from anthropic_ingest.endpoints import Endpoint
 from anthropic_ingest.load.source_uri import SourceConfig, parse_source_uri
 from anthropic_ingest.load.windows import rfc3339
 from anthropic_ingest.tables import TABLES, TableSpec
@@ -97,7 +98,7 @@ def check(source_uri: str | None, *, today: date | None = None) -> CheckReport:
     with AdminClient(settings) as client:
         answers = _ask_all(client, config, day)
         stats = client.stats
-    me = answers["me"].body if isinstance(answers["me"].body, dict) else {}
+    me = answers[api.ME].body if isinstance(answers[api.ME].body, dict) else {}
     rejected = any(a.error is not None and a.error.status == 401 for a in answers.values())
     return CheckReport(
         api_root=_api_root(settings.base_url),
@@ -106,8 +107,10 @@ def check(source_uri: str | None, *, today: date | None = None) -> CheckReport:
         key_rejected=rejected,
         organization_name=_text(me.get("name")),
         organization_id=_text(me.get("id")),
-        console_reports=all(answers[f].error is None for f in ("messages_report", "cost_report")),
-        default_workspace_keys=_default_workspace_keys(answers["workspaces"], answers["api_keys"]),
+        console_reports=all(answers[e].error is None for e in (api.USAGE_MESSAGES, api.COST)),
+        default_workspace_keys=_default_workspace_keys(
+            answers[api.WORKSPACES], answers[api.API_KEYS]
+        ),
         requests=stats.requests,
         retries=stats.retries,
         rate_limited=stats.rate_limited,
@@ -116,51 +119,49 @@ def check(source_uri: str | None, *, today: date | None = None) -> CheckReport:
     )
 
 
-def _plan(config: SourceConfig, day: date) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(family, path, query) of each request; members' path is known only once workspaces
-    are listed. Reports ask for one day (yesterday) and grouped as a load groups them, so a
-    grouping the API refuses shows here too."""
+def _plan(config: SourceConfig, day: date) -> list[tuple[Endpoint, list[tuple[str, str]]]]:
+    """Each endpoint the tables read, with the query of its one request: the organization
+    first (a rejected key stops there), lists before the lists under them, then reports.
+    Reports ask for one day (yesterday), grouped as a load groups them, so a grouping the API
+    refuses shows here too."""
+    endpoints = list(dict.fromkeys(spec.source for spec in TABLES.values()))
+    order = {"single": 0, "id": 1, "days": 3, "buckets": 4}
+    endpoints.sort(key=lambda e: order[e.paging] + (e.parent is not None))
+    directories = {e.parent for e in endpoints} | {api.API_KEYS}
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    one_day = [
-        ("starting_at", rfc3339(start)),
-        ("ending_at", rfc3339(start + timedelta(days=1))),
-        ("bucket_width", "1d"),
-        ("limit", "1"),
-    ]
-    first = [("limit", "1")]
-    page = [("limit", str(DIRECTORY_PAGE))]
-    return [
-        ("me", f"{ORG}/me", []),
-        ("users", LIST_PATHS["users"], first),
-        ("invites", LIST_PATHS["invites"], first),
-        ("workspaces", LIST_PATHS["workspaces"], [*page, ("include_archived", "true")]),
-        ("members", "", first),
-        ("api_keys", LIST_PATHS["api_keys"], page),
-        ("claude_code", f"{ORG}/usage_report/claude_code", [("starting_at", str(day)), *first]),
-        (
-            "messages_report",
-            f"{ORG}/usage_report/messages",
-            [*one_day, *(("group_by[]", d) for d in config.group_by)],
-        ),
-        (
-            "cost_report",
-            f"{ORG}/cost_report",
-            [*one_day, *(("group_by[]", d) for d in COST_GROUP_BY)],
-        ),
-    ]
-
-
-def _ask_all(client: AdminClient, config: SourceConfig, day: date) -> dict[str, _Answer]:
-    """One request per family, in order; once the key is rejected nothing more is asked."""
-    answers: dict[str, _Answer] = {}
-    for family, path, params in _plan(config, day):
-        me = answers.get("me")
-        if me is not None and me.error is not None and me.error.status == 401:
-            answers[family] = replace(me, borrowed="not asked once the key was rejected")
-        elif family == "members":
-            answers[family] = _ask_members(client, answers["workspaces"], params)
+    plan = []
+    for endpoint in endpoints:
+        if endpoint.paging == "single":
+            params: list[tuple[str, str]] = []
+        elif endpoint.paging == "id":
+            size = DIRECTORY_PAGE if endpoint in directories else 1
+            params = [("limit", str(size))]
+        elif endpoint.paging == "days":
+            params = [("starting_at", str(day)), ("limit", "1")]
         else:
-            answers[family] = _ask(client, path, params)
+            dims = config.group_by if endpoint.group_by is None else endpoint.group_by
+            params = [
+                ("starting_at", rfc3339(start)),
+                ("ending_at", rfc3339(start + timedelta(days=1))),
+                ("bucket_width", "1d"),
+                ("limit", "1"),
+                *(("group_by[]", d) for d in dims),
+            ]
+        plan.append((endpoint, [*params, *endpoint.params]))
+    return plan
+
+
+def _ask_all(client: AdminClient, config: SourceConfig, day: date) -> dict[Endpoint, _Answer]:
+    """One request per endpoint, in order; once the key is rejected nothing more is asked."""
+    answers: dict[Endpoint, _Answer] = {}
+    for endpoint, params in _plan(config, day):
+        me = answers.get(api.ME)
+        if me is not None and me.error is not None and me.error.status == 401:
+            answers[endpoint] = replace(me, borrowed="not asked once the key was rejected")
+        elif endpoint.parent is not None:
+            answers[endpoint] = _ask_children(client, endpoint, answers[endpoint.parent], params)
+        else:
+            answers[endpoint] = _ask(client, endpoint.path, params)
     return answers
 
 
@@ -171,31 +172,21 @@ def _ask(client: AdminClient, path: str, params: list[tuple[str, str]]) -> _Answ
         return _Answer(error=exc)
 
 
-def _ask_members(
-    client: AdminClient, workspaces: _Answer, params: list[tuple[str, str]]
+def _ask_children(
+    client: AdminClient, endpoint: Endpoint, parents: _Answer, params: list[tuple[str, str]]
 ) -> _Answer:
-    """Members of the first listed workspace; no request when none can be listed."""
-    if workspaces.error is not None:
-        return replace(workspaces, borrowed="no workspace could be listed to ask about")
-    listed = [w["id"] for w in _records(workspaces.body) if isinstance(w.get("id"), str)]
+    """The list under the first listed parent (a workspace's members); no request when no
+    parent can be listed."""
+    if parents.error is not None:
+        return replace(parents, borrowed="no workspace could be listed to ask about")
+    listed = [w["id"] for w in _records(parents.body) if isinstance(w.get("id"), str)]
     if not listed:
         return _Answer(body={"data": []}, borrowed="no workspace is listed, so none has members")
-    return _ask(client, f"{ORG}/workspaces/{listed[0]}/members", params)
+    return _ask(client, endpoint.path.format(id=listed[0]), params)
 
 
-def _family(spec: TableSpec) -> str | None:
-    """Which request tells whether `spec` is readable (None: this version does not check it)."""
-    if spec.fetch == "single":
-        return "me"
-    if spec.fetch == "list":
-        return spec.name if spec.name in LIST_PATHS else None
-    asked = ("members", "claude_code", "messages_report", "cost_report")
-    return spec.fetch if spec.fetch in asked else None
-
-
-def _access(spec: TableSpec, answers: dict[str, _Answer]) -> Access:
-    family = _family(spec)
-    answer = answers.get(family) if family else None
+def _access(spec: TableSpec, answers: dict[Endpoint, _Answer]) -> Access:
+    answer = answers.get(spec.source)
     if answer is None:
         return Access(False, "not checked by this version of check")
     if answer.error is None:

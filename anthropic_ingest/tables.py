@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
+from anthropic_ingest import endpoints as api
 from anthropic_ingest import transforms as t
+from anthropic_ingest.endpoints import Endpoint
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.schema import Column, col
 
-Fetch = Literal["single", "list", "members", "claude_code", "messages_report", "cost_report"]
 Mode = Literal["replace", "window"]
 
 
@@ -26,14 +27,13 @@ class TableSpec:
     name: str
     description: str
     endpoint: str
-    fetch: Fetch
+    source: Endpoint
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     to_rows: Callable[[dict[str, Any]], list[dict[str, Any]]]
     mode: Mode = "replace"
     cursor: str | None = None
     not_provided: tuple[tuple[str, str], ...] = ()
-    list_params: tuple[tuple[str, str], ...] = field(default=())
     # Fields the API documents as always sent: one that goes missing loads as null, with a
     # warning, so a change in the API is noticed instead of silently blanking a column.
     expected_fields: frozenset[str] = frozenset()
@@ -50,7 +50,7 @@ class TableSpec:
         if self.mode == "window":
             return (
                 f"incremental on {self.cursor}: each run re-loads a window of "
-                f"{'days' if self.fetch == 'claude_code' else 'buckets'} and replaces "
+                f"{'days' if self.source.paging == 'days' else 'buckets'} and replaces "
                 "exactly the rows of that window; a run without an interval resumes "
                 f"{self.lookback_days} days before the last {self.cursor} that loaded rows"
             )
@@ -116,7 +116,7 @@ CLAUDE_CODE_USAGE = TableSpec(
     ),
     description="Daily Claude Code activity per user or API key, terminal and local/remote.",
     endpoint="GET /v1/organizations/usage_report/claude_code (one request chain per day)",
-    fetch="claude_code",
+    source=api.CLAUDE_CODE,
     mode="window",
     cursor="date",
     lookback_days=3,
@@ -202,7 +202,7 @@ CLAUDE_CODE_USAGE_BY_MODEL = TableSpec(
         "went to (the seed's totals lose this)."
     ),
     endpoint="GET /v1/organizations/usage_report/claude_code (one request chain per day)",
-    fetch="claude_code",
+    source=api.CLAUDE_CODE,
     mode="window",
     cursor="date",
     lookback_days=3,
@@ -262,7 +262,7 @@ USAGE_REPORT = TableSpec(
         "GET /v1/organizations/usage_report/messages (group_by[] api_key_id, workspace_id, "
         "model, service_tier, context_window)"
     ),
-    fetch="messages_report",
+    source=api.USAGE_MESSAGES,
     mode="window",
     cursor="bucket",
     lookback_days=3,
@@ -341,7 +341,7 @@ COST_REPORT = TableSpec(
     ),
     description="Daily cost per workspace and cost description, in exact cents and USD.",
     endpoint="GET /v1/organizations/cost_report (group_by[] workspace_id and description)",
-    fetch="cost_report",
+    source=api.COST,
     mode="window",
     cursor="bucket",
     lookback_days=7,
@@ -380,7 +380,7 @@ ORGANIZATION = TableSpec(
     expected_fields=frozenset({"id", "name"}),
     description="The organization the Admin key belongs to.",
     endpoint="GET /v1/organizations/me",
-    fetch="single",
+    source=api.ME,
     key=("id",),
     to_rows=_one(t.organization_row),
     columns=(
@@ -400,8 +400,7 @@ WORKSPACES = TableSpec(
     expected_fields=frozenset({"id", "name", "created_at", "archived_at"}),
     description="Every workspace, archived ones included (the Default workspace is never listed).",
     endpoint="GET /v1/organizations/workspaces?include_archived=true",
-    fetch="list",
-    list_params=(("include_archived", "true"),),
+    source=api.WORKSPACES,
     key=("id",),
     to_rows=_one(t.workspace_row),
     columns=(
@@ -442,7 +441,7 @@ API_KEYS = TableSpec(
     expected_fields=frozenset({"id", "name", "status", "created_at", "created_by"}),
     description="Every API key of the organization (the secret itself is never returned).",
     endpoint="GET /v1/organizations/api_keys",
-    fetch="list",
+    source=api.API_KEYS,
     key=("id",),
     to_rows=_one(t.api_key_row),
     columns=(
@@ -499,7 +498,7 @@ INVITES = TableSpec(
         "Organization invites: pending, accepted and expired (the API does not list deleted ones)."
     ),
     endpoint="GET /v1/organizations/invites",
-    fetch="list",
+    source=api.INVITES,
     key=("id",),
     to_rows=_one(t.invite_row),
     columns=(
@@ -525,7 +524,7 @@ USERS = TableSpec(
     expected_fields=frozenset({"id", "email", "name", "role", "added_at"}),
     description="Members of the organization.",
     endpoint="GET /v1/organizations/users",
-    fetch="list",
+    source=api.USERS,
     key=("id",),
     to_rows=_one(t.user_row),
     columns=(
@@ -545,7 +544,7 @@ WORKSPACE_MEMBERS = TableSpec(
     expected_fields=frozenset({"user_id", "workspace_id", "workspace_role"}),
     description="Who belongs to which workspace, with their workspace role.",
     endpoint="GET /v1/organizations/workspaces/{id}/members for every listed workspace",
-    fetch="members",
+    source=api.WORKSPACE_MEMBERS,
     key=("workspace_id", "user_id"),
     to_rows=_one(t.member_row),
     columns=(

@@ -15,28 +15,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from anthropic_ingest import endpoints as api
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPaginator, paginate
 from anthropic_ingest.client.bodies import RawRecords
+from anthropic_ingest.endpoints import Endpoint
 from anthropic_ingest.load.columnar import ColumnarPage, usage_tables
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
-from anthropic_ingest.tables import TABLES, TableSpec
+from anthropic_ingest.tables import TableSpec
 from anthropic_ingest.transforms import key_workspace, timestamp
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-ORG = "/v1/organizations"
-LIST_PATHS = {
-    "workspaces": f"{ORG}/workspaces",
-    "api_keys": f"{ORG}/api_keys",
-    "invites": f"{ORG}/invites",
-    "users": f"{ORG}/users",
-}
 CLAUDE_CODE_PAGE = 1000
 ID_PAGE = 1000
-COST_GROUP_BY = ("workspace_id", "description")
 
 
 @dataclass
@@ -137,39 +131,32 @@ def fetch(
     batch's records are flattened and dropped as soon as they arrive: only prepared results
     wait in the ordered queue, never the API's records. A window's fetch starts no new batch
     once `stop()` is true, so it ends after a whole batch."""
-    workers = client.settings.max_concurrency
-    if spec.fetch == "single":
-        yield prepare(Batch([[client.get(f"{ORG}/me")]]))
-    elif spec.fetch == "list":
-        pages = paginate(client, LIST_PATHS[spec.name], spec.list_params, _ids(config))
-        if spec.name == "api_keys":
-            pages = _with_key_workspaces(pages, set(_workspace_ids(client, config)))
+    source, workers = spec.source, client.settings.max_concurrency
+    if source.paging == "single":
+        yield prepare(Batch([[client.get(source.path, source.params)]]))
+    elif source.parent is not None:
+        parents = _ids_of(client, source.parent, config)
+        yield from ordered_map(
+            lambda parent: prepare(_children(client, source, parent, config)), parents, workers
+        )
+    elif source.paging == "id":
+        pages = paginate(client, source.path, source.params, _ids(config))
+        if source.resolve_key_workspaces:
+            pages = _with_key_workspaces(pages, set(_ids_of(client, api.WORKSPACES, config)))
         for page in pages:
             yield prepare(Batch([page["data"]]))
-    elif spec.fetch == "members":
-        workspaces = _workspace_ids(client, config)
-        yield from ordered_map(
-            lambda ws: prepare(_members(client, ws, config)), workspaces, workers
-        )
     elif window is None:
         raise ValueError(f"{spec.name} needs a window")
-    elif spec.fetch == "claude_code":
+    elif source.paging == "days":
         yield from ordered_map(
-            lambda day: prepare(_claude_code_day(client, day, config)),
-            window.days(),
-            workers,
-            stop,
+            lambda day: prepare(_day(client, source, day, config)), window.days(), workers, stop
         )
     else:
-        params = _report_params(spec, window, config)
-        path = (
-            f"{ORG}/usage_report/messages"
-            if spec.fetch == "messages_report"
-            else f"{ORG}/cost_report"
-        )
+        params = _report_params(source, window, config)
         limit = _limit(config, window.width)
+        usage = spec if spec.name == "usage_report" else None
         yield from ordered_map(
-            lambda chunk: prepare(_report_chunk(client, path, params, limit, chunk)),
+            lambda chunk: prepare(_report_chunk(client, source.path, params, limit, chunk, usage)),
             window.chunks(),
             workers,
             stop,
@@ -189,11 +176,11 @@ def _ids(config: SourceConfig) -> IdCursorPaginator:
     return IdCursorPaginator(limit=_cap(config, ID_PAGE))
 
 
-def _workspace_ids(client: AdminClient, config: SourceConfig) -> Iterator[str]:
-    params = (("include_archived", "true"),)
-    for page in paginate(client, LIST_PATHS["workspaces"], params, _ids(config)):
-        for workspace in read_page(page["data"]):
-            yield workspace["id"]
+def _ids_of(client: AdminClient, endpoint: Endpoint, config: SourceConfig) -> Iterator[str]:
+    """The IDs an ID-paged list endpoint lists (workspaces, for their members)."""
+    for page in paginate(client, endpoint.path, endpoint.params, _ids(config)):
+        for record in read_page(page["data"]):
+            yield record["id"]
 
 
 def _with_key_workspaces(
@@ -212,31 +199,26 @@ def _with_key_workspaces(
 def earliest_created(client: AdminClient, config: SourceConfig) -> datetime | None:
     """When the oldest of the organization's users, API keys and workspaces (archived ones
     included) was created: no activity can be older, so a first run starts there."""
-    archived = (("include_archived", "true"),)
-    sources: list[tuple[str, tuple[tuple[str, str], ...], str]] = [
-        ("users", (), "added_at"),
-        ("api_keys", (), "created_at"),
-        ("workspaces", archived, "created_at"),
-    ]
+    sources = [(api.USERS, "added_at"), (api.API_KEYS, "created_at")]
+    sources.append((api.WORKSPACES, "created_at"))
     found = []
-    for name, params, field_name in sources:
-        for page in paginate(client, LIST_PATHS[name], params, _ids(config)):
+    for endpoint, field_name in sources:
+        for page in paginate(client, endpoint.path, endpoint.params, _ids(config)):
             found += [timestamp(r.get(field_name)) for r in read_page(page["data"])]
     known = [moment for moment in found if moment is not None]
     return min(known) if known else None
 
 
-def _members(client: AdminClient, workspace_id: str, config: SourceConfig) -> Batch:
-    path = f"{ORG}/workspaces/{workspace_id}/members"
-    return Batch(_data(paginate(client, path, (), _ids(config))))
+def _children(client: AdminClient, endpoint: Endpoint, parent: str, config: SourceConfig) -> Batch:
+    path = endpoint.path.format(id=parent)
+    return Batch(_data(paginate(client, path, endpoint.params, _ids(config))))
 
 
-def _claude_code_day(client: AdminClient, day: date, config: SourceConfig) -> Batch:
-    path = f"{ORG}/usage_report/claude_code"
-    params = (("starting_at", day.isoformat()),)
+def _day(client: AdminClient, endpoint: Endpoint, day: date, config: SourceConfig) -> Batch:
+    params = (("starting_at", day.isoformat()), *endpoint.params)
     paginator = PageTokenPaginator(limit=_cap(config, CLAUDE_CODE_PAGE))
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return Batch(_data(paginate(client, path, params, paginator)), [start])
+    return Batch(_data(paginate(client, endpoint.path, params, paginator)), [start])
 
 
 def _data(pages: Iterator[dict[str, Any]]) -> Iterator[Page]:
@@ -248,9 +230,11 @@ def _data(pages: Iterator[dict[str, Any]]) -> Iterator[Page]:
         del data
 
 
-def _report_params(spec: TableSpec, window: Window, config: SourceConfig) -> list[tuple[str, str]]:
-    dims = config.group_by if spec.fetch == "messages_report" else COST_GROUP_BY
-    return [("bucket_width", window.width), *(("group_by[]", d) for d in dims)]
+def _report_params(
+    endpoint: Endpoint, window: Window, config: SourceConfig
+) -> list[tuple[str, str]]:
+    dims = config.group_by if endpoint.group_by is None else endpoint.group_by
+    return [("bucket_width", window.width), *(("group_by[]", d) for d in dims), *endpoint.params]
 
 
 def _report_chunk(
@@ -259,13 +243,13 @@ def _report_chunk(
     params: list[tuple[str, str]],
     limit: int,
     chunk: tuple[datetime, datetime],
+    usage: TableSpec | None,
 ) -> Batch:
     """A chunk's pages, read when the loader reads them; once all are read, `covered`
     holds every bucket's start."""
     start, end = chunk
     width = dict(params)["bucket_width"]
     request = [("starting_at", rfc3339(start)), ("ending_at", rfc3339(end)), *params]
-    usage = TABLES["usage_report"] if path.endswith("/usage_report/messages") else None
     covered: list[datetime] = []
 
     def pages() -> Iterator[Page]:

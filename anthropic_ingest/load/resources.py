@@ -29,9 +29,11 @@ from anthropic_ingest.load.windows import DEFAULT_START, Window, floor_to, plan_
 
 def group_targets(targets: list[Target]) -> list[list[Target]]:
     """Group targets that are fetched by the same requests, keeping the user's order."""
-    groups: dict[str, list[Target]] = {}
+    groups: dict[Any, list[Target]] = {}
     for target in targets:
-        key = "claude_code" if target.spec.fetch == "claude_code" else target.table
+        # Tables of one time-series endpoint (claude_code_usage and its by-model split) share
+        # its requests; any other table is fetched on its own.
+        key: Any = target.spec.source if target.spec.source.is_window else target.table
         groups.setdefault(key, []).append(target)
     return list(groups.values())
 
@@ -202,7 +204,7 @@ class GroupLoader:
 
     def _window(self, resume: ResumeState) -> Window | None:
         spec = self.lead.spec
-        width = self.plan.source.bucket_width if spec.fetch == "messages_report" else "1d"
+        width = self.plan.source.bucket_width if spec.source.bucket_width_option else "1d"
         resume_from = None
         if self.plan.interval.start is None:
             if self.modes[self.lead.table] != "replace" and not self.plan.full_refresh:
@@ -214,7 +216,7 @@ class GroupLoader:
             width=width,
             now=self.plan.now or datetime.now(UTC),
             resume_from=resume_from,
-            include_partial=spec.fetch == "claude_code",
+            include_partial=spec.source.includes_today,
         )
 
     @property
@@ -223,7 +225,7 @@ class GroupLoader:
         return timedelta(days=self.lead.spec.lookback_days if days is None else days)
 
     def _check_grouping(self, resume: ResumeState) -> None:
-        if self.lead.spec.fetch != "messages_report":
+        if self.lead.spec.source.group_by is not None:
             return
         group_by, width = list(self.plan.source.group_by), self.plan.source.bucket_width
         if self.modes[self.lead.table] == "replace" or self.plan.full_refresh:
@@ -243,8 +245,9 @@ class GroupLoader:
     def _start(self, window: Window | None) -> None:
         total, unit = None, "pages"
         if window is not None:
-            total = len(window.days()) if self.lead.spec.fetch == "claude_code" else window.buckets
-            unit = "days" if self.lead.spec.fetch == "claude_code" else "buckets"
+            by_day = self.lead.spec.source.paging == "days"
+            total = len(window.days()) if by_day else window.buckets
+            unit = "days" if by_day else "buckets"
             for report in self.reports.values():
                 report.window_start, report.window_end = window.start, window.end
         self.plan.progress.table_started(self.lead.table, total, unit)
