@@ -112,8 +112,11 @@ def _claude_code_daily(ctx: ViewContext) -> str:
 
 
 def _cost_daily(ctx: ViewContext) -> str:
+    # The bucket's UTC day as a DATE, so no session time zone moves it to the day before.
+    zone = "datetime" if ctx.dialect == "mysql" else "timestamp with time zone"
     return (
-        "SELECT c.bucket AS date, c.workspace_id AS workspace_id, "
+        f"SELECT {sql.day('c.bucket', zone, ctx.dialect)} AS date, "
+        "c.workspace_id AS workspace_id, "
         f"MAX({_workspace_name('c', 'w')}) AS workspace_name, "
         f"{sql.cents_to_usd('COALESCE(SUM(c.amount_cents), 0)')} AS cost_usd "
         f"FROM {ctx.t('cost_report')} c LEFT JOIN {_names(ctx, 'workspaces')} w "
@@ -195,7 +198,7 @@ COST_DAILY_USD_BY_WORKSPACE = ViewSpec(
     lookups=("workspaces",),
     select=_cost_daily,
     columns=(
-        col("date", "timestamp", "The UTC day (start of the cost bucket).", "bucket"),
+        col("date", "date", "The UTC day of the cost bucket.", "bucket"),
         *_same("cost_report", "workspace_id"),
         _WORKSPACE_NAME,
         col("cost_usd", "usd", "Cost in US dollars (sum of amount_cents / 100), exact."),
