@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.load.destinations import parse_destination_uri
+from anthropic_ingest.load.destinations import check_table_names, parse_destination_uri
 from anthropic_ingest.load.plan import STRATEGIES, LoadPlan, LoadReport, Strategy, Target
 from anthropic_ingest.load.progress import NullProgress, ProgressSink
 from anthropic_ingest.load.runner import run_load
@@ -121,6 +121,7 @@ def _plan(
     now: datetime | None,
 ) -> LoadPlan:
     """`now` pins the current time (reproducible runs and tests); default: the clock."""
+    check_table_names([target.table for target in targets])
     source = parse_source_uri(source_uri)
     destination = parse_destination_uri(dest_uri)
     now = now or datetime.now(UTC)

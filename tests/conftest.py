@@ -79,6 +79,9 @@ class Destination:
     path: Path | None = None
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.kind == "mysql":
+            # MySQL keeps a dataset's tables in the URI's database, named <dataset>__<table>
+            sql = sql.replace("{ds}.", "{ds}__")
         sql = sql.replace("{ds}", self.dataset)
         if self.kind == "duckdb":
             import duckdb
@@ -94,15 +97,26 @@ class Destination:
         finally:
             conn.close()
 
+    def where_table(self, table: str) -> str:
+        """An information_schema condition selecting `table` of the dataset."""
+        if self.kind == "mysql":
+            return f"table_schema = 'test' and table_name = '{{ds}}__{table}'"
+        return f"table_schema = '{{ds}}' and table_name = '{table}'"
+
     def column_types(self, table: str) -> dict[str, str]:
-        schema_col = "table_schema"
         rows = self.query(
             "select column_name, data_type from information_schema.columns "
-            f"where {schema_col} = '{{ds}}' and table_name = '{table}'"
+            f"where {self.where_table(table)}"
         )
         return {name: str(kind).lower() for name, kind in rows}
 
     def tables(self) -> set[str]:
+        if self.kind == "mysql":
+            rows = self.query(
+                "select table_name from information_schema.tables where table_schema = 'test' "
+                "and table_name like '{ds}\\_\\_%'"
+            )
+            return {r[0].removeprefix(f"{self.dataset}__") for r in rows}
         rows = self.query(
             "select table_name from information_schema.tables where table_schema = '{ds}'"
         )
@@ -126,10 +140,25 @@ def _drop(kind: str, dataset: str) -> None:
             if kind == "postgresql":
                 cur.execute(f'drop schema if exists "{dataset}" cascade')
             else:
-                cur.execute(f"drop database if exists `{dataset}`")
+                _drop_mysql_dataset(cur, dataset)
         conn.commit()
     finally:
         conn.close()
+
+
+def _drop_mysql_dataset(cur: Any, dataset: str) -> None:
+    """Drop a dataset's tables and views (<dataset>__*, <dataset>_staging__*) from `test`."""
+    for prefix in (f"{dataset}__", f"{dataset}_staging__"):
+        like = prefix.replace("_", "\\_") + "%"
+        cur.execute(
+            "select table_name, table_type from information_schema.tables "
+            "where table_schema = 'test' and table_name like %s",
+            (like,),
+        )
+        for name, kind in sorted(cur.fetchall(), key=lambda row: row[1] != "VIEW"):
+            cur.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists `{name}`")
+    cur.execute(f"drop database if exists `{dataset}`")
+    cur.execute(f"drop database if exists `{dataset}_staging`")
 
 
 @pytest.fixture(params=["duckdb", "postgresql", "mysql"])

@@ -29,7 +29,8 @@ def dest_uri() -> Any:
         "--dest-uri",
         envvar=_env("DESTINATION_URI"),
         help="duckdb:///file.duckdb (default duckdb:///anthropic.duckdb), postgresql://..., "
-        "mysql://..., bigquery://..., snowflake://..., parquet:///folder.",
+        "mysql://user:pw@host:3306/db (tables go in db, named <dataset>__<table>), "
+        "bigquery://..., snowflake://..., parquet:///folder.",
     )
 
 

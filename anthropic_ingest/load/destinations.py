@@ -84,9 +84,19 @@ def parse_destination_uri(uri: str | None) -> DestinationConfig:
         "parquet": _files,
         "csv": _files,
     }
+    if not scheme:
+        raise UsageError(_no_scheme(uri))
     if scheme not in builders:
         raise UsageError(f"unsupported destination URI scheme '{scheme}://'; {_expected()}")
     return builders[scheme](parts)
+
+
+def _no_scheme(uri: str) -> str:
+    """A bare path or name: say which URI forms are accepted, and the DuckDB one for a file."""
+    hint = ""
+    if uri.lower().endswith((".duckdb", ".db")):
+        hint = f" (for a DuckDB file: duckdb:///{uri})"
+    return f"the destination URI {uri!r} has no scheme{hint}; {_expected()}"
 
 
 def _duckdb(parts: Any) -> DestinationConfig:
@@ -121,12 +131,21 @@ def _postgres(parts: Any) -> DestinationConfig:
 def _mysql(parts: Any) -> DestinationConfig:
     from dlt.destinations.impl.sqlalchemy.configuration import SqlalchemyCredentials
 
-    _require_host_db(parts, "mysql")
-    credentials = SqlalchemyCredentials(urlunsplit(("mysql+pymysql", *parts[1:])))
+    from anthropic_ingest.load.mysql_engine import mysql_engine
+    from anthropic_ingest.load.mysql_layout import mysql_tables
+
+    database = _require_host_db(parts, "mysql")
+    if "/" in database:
+        raise UsageError(f"mysql URI names more than one database; {_expected('mysql')}")
+    url = urlunsplit(("mysql+pymysql", *parts[1:]))
+    credentials = SqlalchemyCredentials(mysql_engine(url))
     if credentials.password is None:
         credentials.password = ""
-    destination = dlt.destinations.sqlalchemy(credentials=credentials, **ATOMIC_REPLACE)
-    return DestinationConfig("mysql", destination, _display(parts))
+    # every dataset lives in the URI's database, as `<dataset>__<table>` (see mysql_layout)
+    destination = mysql_tables(
+        credentials=credentials, destination_name="sqlalchemy", **ATOMIC_REPLACE
+    )
+    return DestinationConfig("mysql", destination, _display(parts), details={"database": database})
 
 
 def _bigquery(parts: Any) -> DestinationConfig:
@@ -170,12 +189,37 @@ def _snowflake(parts: Any) -> DestinationConfig:
 
 def _files(parts: Any) -> DestinationConfig:
     kind = parts.scheme.lower()
+    # like file:///: three slashes start an absolute path; parquet://folder is relative
     path = unquote(parts.netloc + parts.path)
-    path = path[1:] if path.startswith("/") else path
-    if not path:
+    if not path.strip("/"):
         raise UsageError(f"{kind} URI has no folder; {_expected('parquet')}")
+    if not parts.netloc:
+        path = "/" + path.lstrip("/")
     folder = Path(path).expanduser().resolve()
     destination = dlt.destinations.filesystem(bucket_url=folder.as_uri())
     return DestinationConfig(
-        kind, destination, f"{kind}:///{path}", loader_file_format=kind, details={"path": folder}
+        kind, destination, f"{kind}://{path}", loader_file_format=kind, details={"path": folder}
     )
+
+
+def check_table_names(tables: list[str]) -> None:
+    """Refuse destination table names that would clash once dlt normalizes them (`Users` and
+    `users` are one table), and dlt's own bookkeeping tables (`_dlt_loads`, ...)."""
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+    naming = NamingConvention()
+    seen: dict[str, str] = {}
+    for table in tables:
+        name = naming.normalize_table_identifier(table)
+        if name.startswith("_dlt"):
+            raise UsageError(
+                f"destination table {table!r} is named like dlt's own tables (_dlt_loads, "
+                "_dlt_version, _dlt_pipeline_state...), which hold the resume points: choose "
+                "another --dest-table"
+            )
+        if name in seen:
+            raise UsageError(
+                f"destination tables {seen[name]!r} and {table!r} are the same table {name!r} "
+                "in the destination (names are lower-cased and snake_cased): give each its own"
+            )
+        seen[name] = table

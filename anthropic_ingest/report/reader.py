@@ -29,13 +29,16 @@ _SYSTEM_SCHEMAS = ("information_schema", "pg_catalog", "pg_toast", "mysql", "per
                    "sys")  # fmt: skip
 
 
-def mysql_table(dataset: str, name: str) -> tuple[str, str]:
+def mysql_table(database: str, dataset: str, name: str) -> tuple[str, str]:
     """(database, table) holding table `name` of `dataset` in a MySQL/MariaDB destination.
 
-    dlt's sqlalchemy destination makes each dataset a database of its own. This is the one
-    place that knows; listing tables and datasets goes through it too.
+    Every dataset lives in the URI's database, its tables named `<dataset>__<table>` (see
+    load/mysql_layout.py). This is the one place that knows; listing tables and datasets goes
+    through it too.
     """
-    return dataset, name
+    from anthropic_ingest.load.mysql_layout import table_name
+
+    return database, table_name(dataset, name)
 
 
 @dataclass
@@ -67,7 +70,10 @@ class Reader:
 
     def locate(self, dataset: str, name: str) -> tuple[str, str]:
         """(schema, table) of table `name` of `dataset`."""
-        return mysql_table(dataset, name) if self.dialect == "mysql" else (dataset, name)
+        if self.dialect == "mysql":
+            database = self._conn.db  # the URI's database, as PyMySQL keeps it: bytes
+            return mysql_table(database.decode() if database else "", dataset, name)
+        return dataset, name
 
     def table(self, name: str) -> str:
         """The quoted, fully qualified name of a table of the dataset."""

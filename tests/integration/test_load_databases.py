@@ -88,7 +88,7 @@ def check_types(dest: Destination) -> None:
     if dest.kind != "duckdb":
         scale = dest.query(
             "select numeric_precision, numeric_scale from information_schema.columns where "
-            "table_schema = '{ds}' and table_name = 'cost_report' and column_name = 'amount_cents'"
+            f"{dest.where_table('cost_report')} and column_name = 'amount_cents'"
         )
         assert [tuple(int(v) for v in row) for row in scale] == [(38, 12)]
 

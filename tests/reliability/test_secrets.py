@@ -42,12 +42,7 @@ def files_containing(secret: str, *folders: Path) -> list[Path]:
 
 def destination_text(dest: Destination) -> str:
     """Every value of every table in the dataset (dlt's own state tables included)."""
-    names = [
-        r[0]
-        for r in dest.query(
-            "select table_name from information_schema.tables where table_schema = '{ds}'"
-        )
-    ]
+    names = sorted(dest.tables())
     chunks = []
     for name in names:
         chunks.append(repr(dest.query(f"select * from {{ds}}.{name}")))

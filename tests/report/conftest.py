@@ -12,8 +12,8 @@ from typing import Any
 import dlt
 import pytest
 from dlt.destinations.impl.postgres.configuration import PostgresCredentials
-from dlt.destinations.impl.sqlalchemy.configuration import SqlalchemyCredentials
 
+from anthropic_ingest.load.destinations import parse_destination_uri
 from tests.conftest import require_server
 from tests.report import synth
 
@@ -48,17 +48,16 @@ MYSQL_URI = "mysql+pymysql://root:@127.0.0.1:3306/test"
 def _destination(kind: str) -> Any:
     if kind == "postgres":
         return dlt.destinations.postgres(credentials=PostgresCredentials(PG_URI))
-    credentials = SqlalchemyCredentials(MYSQL_URI)
-    credentials.password = ""
-    return dlt.destinations.sqlalchemy(credentials=credentials)
+    # as anthropic-ingest loads MySQL: tables in the URI's database, as <dataset>__<table>
+    return parse_destination_uri(MYSQL_URI).destination
 
 
 @contextmanager
 def server_dataset(
     kind: str, rows: synth.Rows, work: Path, tables: list[str] | None = None
 ) -> Iterator[Loaded]:
-    """Load into a fresh schema (PostgreSQL) or database (MySQL) with a unique name; drop it
-    afterwards. Skips when the server is down (fails under CI=true)."""
+    """Load into a fresh schema (PostgreSQL) or table prefix (MySQL) with a unique name; drop
+    it afterwards. Skips when the server is down (fails under CI=true)."""
     require_server("postgresql" if kind == "postgres" else "mysql")
     dataset = "report_" + uuid.uuid4().hex[:10]
     pipeline = synth.pipeline(_destination(kind), dataset, work)
@@ -69,6 +68,9 @@ def server_dataset(
         with pipeline.sql_client() as client:
             if client.has_dataset():
                 client.drop_dataset()
+            with client.with_staging_dataset():
+                if client.has_dataset():
+                    client.drop_dataset()
 
 
 @pytest.fixture(scope="module")

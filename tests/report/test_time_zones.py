@@ -87,10 +87,13 @@ def test_day_columns_typed_date_give_the_same_figures(
 ) -> None:
     types = with_dates.pipeline.sql_client()
     with types as client:
+        # the table as stored: on MySQL its name carries the dataset (`<dataset>__<table>`)
+        *_, schema, name = client.make_qualified_table_name_path("claude_code_usage", quote=False)
         rows = client.execute_sql(
-            "SELECT data_type FROM information_schema.columns WHERE table_name = "
-            "'claude_code_usage' AND column_name = 'date' AND table_schema = %s",
-            with_dates.dataset,
+            "SELECT data_type FROM information_schema.columns WHERE table_name = %s "
+            "AND column_name = 'date' AND table_schema = %s",
+            name,
+            schema,
         )
     assert [str(t).lower() for (t,) in rows or []] == ["date"]
     reference = _build(with_timestamps, "UTC")
