@@ -23,7 +23,7 @@ from tests.conftest import Destination, source_uri
 
 FIRST, LAST = "2025-01-01", "2025-01-06"
 FAST = {"retry_backoff_seconds": "0.01", "max_retries": "8", "timeout": "10"}
-MODES = {
+MODES: dict[str, dict[str, Any]] = {
     "current": {"api_keys_shape": "current"},
     "newest": {"api_keys_shape": "newest"},
     "august": {"api_keys_shape": "august"},
