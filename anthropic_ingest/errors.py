@@ -28,6 +28,12 @@ class UsageError(IngestError):
     exit_code = 2
 
 
+class Interrupted(IngestError):
+    """Ctrl-C (SIGINT) stopped a run; the message says what was, or was not, written."""
+
+    exit_code = 130
+
+
 class ApiError(IngestError):
     """The Admin API answered with an error that retries did not cure."""
 

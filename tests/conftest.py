@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +30,16 @@ HOW_TO_START = {
     "--exec /usr/sbin/mariadbd (or run .ci/run)",
 }
 PORTS = {"postgresql": 5432, "mysql": 3306}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give every command a test starts the default Ctrl-C behaviour, even when this run
+    inherited SIGINT ignored (every background job of a non-interactive shell does, and a
+    child keeps an ignored signal ignored): tests that send SIGINT would otherwise wait for
+    a command that never stops, and leave it (an emulator, a sync) running."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        # A handler of our own is reset to the default in a child when it starts (exec).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _reachable(port: int) -> bool:

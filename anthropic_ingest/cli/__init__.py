@@ -9,13 +9,14 @@ import importlib
 import os
 import sys
 import traceback
+from typing import NoReturn
 
 import click
 import typer
 from rich.console import Console
 
 from anthropic_ingest import __version__, secrets
-from anthropic_ingest.errors import IngestError
+from anthropic_ingest.errors import IngestError, Interrupted
 
 app = typer.Typer(
     name="anthropic-ingest",
@@ -81,27 +82,42 @@ def error_line(message: str) -> None:
     err_console.print(f"error: {secrets.redact(message)}", markup=False)
 
 
+def _unique(*classes: type[BaseException] | None) -> tuple[type[BaseException], ...]:
+    return tuple(dict.fromkeys(c for c in classes if c is not None))
+
+
+# Older Typer releases raised click's own exception classes; Typer 0.29 raises copies vendored
+# under typer._click (base: typer.TyperException) that click's `except` clauses miss. Both
+# families are caught, so neither an upgrade of Typer nor of click turns a usage mistake
+# into an "internal error" again (tests/cli/test_usage_errors.py runs each mistake).
+_USAGE_ERRORS = _unique(click.exceptions.ClickException, getattr(typer, "TyperException", None))
+_ABORTS = _unique(click.exceptions.Abort, typer.Abort)
+_EXITS = _unique(click.exceptions.Exit, typer.Exit)
+INTERRUPTED = "interrupted; nothing was changed"
+ABORTED = "aborted; nothing was changed"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `anthropic-ingest` command."""
     secrets.install_log_filter()
-    _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        _register_commands()
+        result = app(args=argv, standalone_mode=False)
+    except KeyboardInterrupt:
+        _interrupted(INTERRUPTED)
+    except Interrupted as exc:
+        _interrupted(str(exc))
     except IngestError as exc:
         _print_debug_traceback()
         error_line(str(exc))
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        error_line("aborted")
-        sys.exit(130)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        error_line("interrupted")
-        sys.exit(130)
+    except _ABORTS as exc:
+        _aborted(exc)
+    except _USAGE_ERRORS as exc:
+        _usage_error(exc)
+    except _EXITS as exc:
+        sys.exit(getattr(exc, "exit_code", 0))
     except Exception as exc:  # noqa: BLE001 - the last line of defence: report, never swallow
         _print_debug_traceback()
         error_line(
@@ -109,6 +125,45 @@ def main(argv: list[str] | None = None) -> None:
             "(run again with --debug for the traceback, and please report it)"
         )
         sys.exit(70)
+    # Outside standalone mode Typer/click *return* the code of an Exit instead of raising it,
+    # and Typer 0.29 turns a Ctrl-C into Exit(130).
+    if result == EXIT_INTERRUPTED:
+        _interrupted(INTERRUPTED)
+    if isinstance(result, int) and not isinstance(result, bool) and result:
+        sys.exit(result)
+
+
+def _interrupted(message: str) -> NoReturn:
+    """Ctrl-C: one line saying what was (not) written, exit 130; no traceback, no blame."""
+    err_console.print(secrets.redact(message), markup=False)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _aborted(exc: BaseException) -> NoReturn:
+    """A "no" at a confirmation prompt (or end of input there): exit 1, nothing was done.
+    Click reports a Ctrl-C during a command as Abort too; that one is an interrupt."""
+    if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+        _interrupted(INTERRUPTED)
+    err_console.print(ABORTED, markup=False)
+    sys.exit(1)
+
+
+def _usage_error(exc: BaseException) -> NoReturn:
+    """Click's own usage message (`Usage: ...`, `Error: ...`, a did-you-mean) and its exit
+    code: 2 for a usage mistake."""
+    show = getattr(exc, "show", None)
+    if callable(show):
+        show()
+    else:
+        err_console.print(f"Error: {exc}", markup=False)
+    if getattr(exc, "option_name", None) in ("--debug", "--version"):
+        option = getattr(exc, "option_name", "")
+        err_console.print(
+            f"{option} is an option of anthropic-ingest itself: put it before the command, "
+            f"as in `anthropic-ingest {option} ingest ...`",
+            markup=False,
+        )
+    sys.exit(getattr(exc, "exit_code", 2))
 
 
 def _print_debug_traceback() -> None:

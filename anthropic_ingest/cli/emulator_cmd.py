@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 
 import typer
@@ -14,6 +15,7 @@ from anthropic_ingest.emulator.config import (
     EmulatorConfig,
 )
 from anthropic_ingest.emulator.runner import Emulator, serve
+from anthropic_ingest.errors import UsageError
 
 HELP = """Serve a local, deterministic fake of the Anthropic Admin API (read endpoints).
 
@@ -98,7 +100,15 @@ def emulator(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    serve(config, ready=_banner)
+    try:
+        serve(config, ready=_banner)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise UsageError(
+            f"port {port} on {host} is already in use: stop what is listening there, choose "
+            "another --port, or pass --port 0 to pick a free one"
+        ) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -138,6 +138,9 @@ def _create_views(pipeline: dlt.Pipeline, plan: LoadPlan) -> list[str]:
 
 def translate_failure(exc: BaseException, plan: LoadPlan) -> errors.IngestError:
     """Find the user-facing cause of a dlt failure: our own error, or the destination's."""
+    interrupted = _interruption(exc, plan)
+    if interrupted is not None:
+        return interrupted
     seen: set[int] = set()
     cause: BaseException | None = exc
     deepest: BaseException = exc
@@ -159,6 +162,34 @@ def translate_failure(exc: BaseException, plan: LoadPlan) -> errors.IngestError:
     return errors.DestinationError(
         f"loading into {plan.destination.display} failed{where}: {detail}; nothing was changed"
     )
+
+
+def _interruption(exc: BaseException, plan: LoadPlan) -> errors.Interrupted | None:
+    """When Ctrl-C is what stopped dlt (it wraps the KeyboardInterrupt), an error saying what
+    had been written; None otherwise. Never blame the destination for a user's Ctrl-C."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, KeyboardInterrupt):
+        if id(cause) in seen:
+            return None
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return None
+    if getattr(exc, "step", None) == "load":
+        return errors.Interrupted(
+            f"interrupted while loading into {plan.destination.display}: tables whose load "
+            "had completed keep their new rows, the others are unchanged; run the same command "
+            "again to finish"
+        )
+    pipeline = getattr(exc, "pipeline", None)
+    if pipeline is not None and pipeline.list_completed_load_packages():
+        # This run's pipeline directory is fresh, so a completed package is an earlier round.
+        return errors.Interrupted(
+            "interrupted; the rounds this run had already loaded are kept, nothing else was "
+            "changed; run the same command again to go on from there"
+        )
+    return errors.Interrupted("interrupted; nothing was changed")
 
 
 def _first_line(exc: BaseException) -> str:

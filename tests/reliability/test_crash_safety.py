@@ -72,19 +72,26 @@ def run(
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    if kill_after is not None:
-        while proc.poll() is None:
-            now = time.monotonic()
-            due = (
-                started - kill_after
-                if kill_after < 0
-                else (fetched_at[0] + kill_after if fetched_at else None)
-            )
-            if due is not None and now >= due:
-                proc.send_signal(signal.SIGKILL)
-                break
-            time.sleep(0.005)
-    proc.wait(timeout=300)
+    try:
+        if kill_after is not None:
+            while proc.poll() is None:
+                now = time.monotonic()
+                due = (
+                    started - kill_after
+                    if kill_after < 0
+                    else (fetched_at[0] + kill_after if fetched_at else None)
+                )
+                if due is not None and now >= due:
+                    # SIGKILL, not SIGINT: it cannot be ignored (a background shell job
+                    # inherits SIGINT ignored) and it is the crash this test is about.
+                    proc.send_signal(signal.SIGKILL)
+                    break
+                time.sleep(0.005)
+        proc.wait(timeout=300)
+    finally:
+        if proc.poll() is None:  # a failed wait: never leave the sync running
+            proc.kill()
+            proc.wait()
     reader.join(timeout=10)
     fetch_time = fetched_at[0] - started if fetched_at else None
     return proc.returncode, fetch_time, "".join(lines)
