@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pyarrow as pa
@@ -11,12 +11,7 @@ from dlt.common.schema import Schema
 
 from anthropic_ingest import errors
 from anthropic_ingest.load.plan import Target
-from anthropic_ingest.schema import Column
 from anthropic_ingest.tables import TableSpec
-
-# Rows carrying True here are not data: they mark a day or bucket whose stored rows a load
-# replaces (dlt deletes every row with the same cursor value and never inserts the marker).
-WINDOW_MARKER = "_window_marker"
 
 # Arrow's default pool (mimalloc) keeps a cache of freed memory per thread. These arrays are
 # built on up to 16 fetch threads, whose caches held some 80 MB through a large backfill; the
@@ -25,56 +20,48 @@ POOL = pa.system_memory_pool()
 
 
 def arrow_schema(spec: TableSpec, *, windowed: bool) -> pa.Schema:
-    # dlt makes a merge key NOT NULL; saying so here keeps both schemas in agreement.
-    fields = [
+    # A window table's cursor is declared NOT NULL (every row has its day or bucket); saying
+    # so here keeps the Arrow and dlt schemas in agreement.
+    return pa.schema(
         pa.field(c.name, c.arrow_type, nullable=not (windowed and c.name == spec.cursor))
         for c in spec.columns
+    )
+
+
+def to_arrow(spec: TableSpec, rows: list[dict[str, Any]], *, windowed: bool = False) -> pa.Table:
+    """Build an Arrow table of `rows` in the declared schema."""
+    columns = [
+        _array(spec, column.name, [row[column.name] for row in rows], column.arrow_type)
+        for column in spec.columns
     ]
-    if windowed:
-        fields.append(pa.field(WINDOW_MARKER, pa.bool_()))
-    return pa.schema(fields)
-
-
-def to_arrow(
-    spec: TableSpec, rows: list[dict[str, Any]], markers: list[datetime] | None = None
-) -> pa.Table:
-    """Build an Arrow table of `rows`; with `markers`, add one window-marker row per value."""
-    windowed = markers is not None
-    schema = arrow_schema(spec, windowed=windowed)
-    columns = []
-    for column in spec.columns:
-        values = [row[column.name] for row in rows]
-        if markers is not None and column.name == spec.cursor:
-            values.extend(_markers(column, markers))
-        elif markers is not None:
-            values.extend([None] * len(markers))
-        columns.append(_array(spec, column.name, values, column.arrow_type))
-    if markers is not None:
-        flags = [False] * len(rows) + [True] * len(markers)
-        columns.append(pa.array(flags, pa.bool_(), memory_pool=POOL))
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
-def _markers(cursor: Column, markers: list[datetime]) -> list[date] | list[datetime]:
-    """The markers as values of the cursor column: a day cursor is a DATE, and dlt deletes
-    the rows whose merge key equals a marker's, so a marker must be a day too."""
-    if cursor.type != "date":
-        return markers
-    days = [moment.astimezone(UTC) for moment in markers]
-    # Arrow would silently cut any other instant to its day; a window of days starts at one.
-    if any(moment.time() != time(0) for moment in days):
-        raise ValueError(f"{cursor.name}: a window marker is not the start of a UTC day")
-    return [moment.date() for moment in days]
+    return pa.Table.from_arrays(columns, schema=arrow_schema(spec, windowed=windowed))
 
 
 def with_schema(spec: TableSpec, table: pa.Table, *, windowed: bool) -> pa.Table:
-    """A table of the spec's columns in the loader's schema (with data-row markers when
-    `windowed`), as `to_arrow` makes it."""
-    schema = arrow_schema(spec, windowed=windowed)
-    columns = list(table.columns)
-    if windowed:
-        columns.append(pa.array([False] * table.num_rows, pa.bool_(), memory_pool=POOL))
-    return pa.Table.from_arrays(columns, schema=schema)
+    """A table of the spec's columns in the loader's schema, as `to_arrow` makes it."""
+    return pa.Table.from_arrays(list(table.columns), schema=arrow_schema(spec, windowed=windowed))
+
+
+def window_scope(
+    spec: TableSpec, start: datetime, end: datetime, capabilities: Any, mysql: bool
+) -> str:
+    """The SQL condition selecting a window table's stored rows in `[start, end)`: a load
+    deletes them and inserts what it fetched, so it replaces exactly its window, days that
+    are now empty included. Literals are UTC: an offset where the column is zoned, a plain
+    UTC date-time on MySQL/MariaDB (which stores UTC DATETIMEs)."""
+    cursor = next(c for c in spec.columns if c.name == spec.cursor)
+    name = capabilities.escape_identifier(capabilities.casefold_identifier(cursor.name))
+
+    def literal(moment: datetime) -> str:
+        moment = moment.astimezone(UTC)
+        if cursor.type == "date":
+            if moment.time() != time(0):
+                raise ValueError(f"{cursor.name}: a window of days starts at a UTC midnight")
+            return f"'{moment.date().isoformat()}'"
+        zone = "" if mysql else "+00:00"
+        return f"'{moment:%Y-%m-%d %H:%M:%S}{zone}'"
+
+    return f"{name} >= {literal(start)} AND {name} < {literal(end)}"
 
 
 def _array(spec: TableSpec, name: str, values: list[Any], type_: pa.DataType) -> pa.Array:

@@ -56,13 +56,13 @@ _DECODING = threading.BoundedSemaphore(2)
 
 
 def prepare(batch: Batch, targets: list[tuple[Target, bool]]) -> Prepared:
-    """Read `batch` page by page into one Arrow table per (target, adds window markers)."""
-    flatteners = [_Flattener(target, markers) for target, markers in targets]
+    """Read `batch` page by page into one Arrow table per (target, is a window table)."""
+    flatteners = [_Flattener(target, windowed) for target, windowed in targets]
     records = 0
     for page in batch.pages:
         records += _flatten_page(page, flatteners)
         del page  # not kept while the next page is fetched
-    parts = [f.finish(batch.covered) for f in flatteners]
+    parts = [f.finish() for f in flatteners]
     return Prepared(batch.units, records, parts, max(batch.covered, default=None))
 
 
@@ -91,7 +91,7 @@ class _Flattener:
     """One target's share of one batch, accumulated as Arrow chunks."""
 
     target: Target
-    markers: bool
+    windowed: bool
     rows: int = 0
     missing: dict[str, int] = field(default_factory=dict)
     keys: list[Key] = field(default_factory=list)
@@ -105,7 +105,7 @@ class _Flattener:
             self.keys.extend(row_keys(self.target, rows))
         self.rows += len(rows)
         if rows:
-            self.chunks.append(to_arrow(spec, rows, [] if self.markers else None))
+            self.chunks.append(to_arrow(spec, rows, windowed=self.windowed))
 
     def add_table(self, table: pa.Table, missing: dict[str, int]) -> None:
         """A page already read into the table's columns (a window table's)."""
@@ -113,17 +113,14 @@ class _Flattener:
             self.missing[name] = self.missing.get(name, 0) + count
         self.rows += table.num_rows
         if table.num_rows:
-            self.chunks.append(with_schema(self.target.spec, table, windowed=self.markers))
+            self.chunks.append(with_schema(self.target.spec, table, windowed=self.windowed))
 
-    def finish(self, covered: list[datetime]) -> Part:
+    def finish(self) -> Part:
         table = pa.concat_tables(self.chunks, memory_pool=POOL) if self.chunks else None
         last = None
         if table is not None and self.target.spec.mode == "window":
             check_unique_rows(self.target, table)
             last = latest(table, self.target.spec.cursor)
-        if self.markers and covered:
-            markers = to_arrow(self.target.spec, [], covered)
-            table = markers if table is None else pa.concat_tables([table, markers])
         return Part(self.target, self.rows, self.missing, self.keys, table, last)
 
 

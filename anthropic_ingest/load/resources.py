@@ -19,7 +19,7 @@ from dlt.extract.resource import DltResource
 
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient
-from anthropic_ingest.load.arrow import WINDOW_MARKER, check_stored_days
+from anthropic_ingest.load.arrow import check_stored_days, to_arrow, window_scope
 from anthropic_ingest.load.fetch import Batch, earliest_created, fetch
 from anthropic_ingest.load.flatten import Prepared, check_unique, prepare
 from anthropic_ingest.load.plan import LoadMode, LoadPlan, TableReport, Target, load_mode
@@ -41,10 +41,10 @@ def group_targets(targets: list[Target]) -> list[list[Target]]:
 def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) -> dict[str, Any]:
     """The dlt hints (write disposition, keys, columns) for one destination table."""
     if mode == "window":
+        # Each round's last item names the window it replaces (`_scoped`).
         return {
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
-            "merge_key": target.spec.cursor,
-            "columns": {WINDOW_MARKER: {"hard_delete": True}},
+            "columns": {target.spec.cursor: {"nullable": False}},
         }
     if mode == "merge":
         key = primary_key or target.spec.key
@@ -178,6 +178,8 @@ class GroupLoader:
                 raise
             failure = exc
         yield from self._items(pending.drain())
+        if fetched_to is not None:
+            yield from self._scoped(window.start, fetched_to)
         resume.save(
             fetched_to=fetched_to,
             window_end=window.end,
@@ -273,6 +275,24 @@ class GroupLoader:
             report.rows += part.rows
             if part.table is not None:
                 yield target, part.table
+
+    def _scoped(self, start: datetime, end: datetime) -> Iterator[Any]:
+        """Close a round: for each window table, an empty item whose hints have dlt delete the
+        stored rows of `[start, end)` before inserting the round's rows, so a load replaces
+        exactly the days or buckets it fetched, days that are now empty included."""
+        capabilities = self.plan.destination.destination.capabilities()
+        mysql = self.plan.destination.kind == "mysql"
+        for target in self.group:
+            if self.modes[target.table] != "window":
+                continue
+            hints = table_hints(target, "window", ())
+            scope = window_scope(target.spec, start, end, capabilities, mysql)
+            hints["write_disposition"] = {**hints["write_disposition"], "destination_scope": scope}
+            yield dlt.mark.with_hints(
+                to_arrow(target.spec, [], windowed=True),
+                dlt.mark.make_hints(table_name=target.table, **hints),
+                create_table_variant=target is not self.lead,
+            )
 
     def _items(self, tables: list[tuple[Target, pa.Table]]) -> Iterator[Any]:
         """dlt items: the lead table as it is, the others marked with their table's hints."""

@@ -62,19 +62,13 @@ def test_second_run_right_after_is_cheap_and_changes_nothing(emu: Any, duck: Des
     service.sync(
         uri, duck.uri, dataset=duck.dataset, tables=tables, interval_start="2025-01-01", now=at(31)
     )
-    before = {
-        t: sorted(duck.query(f"select * exclude (_window_marker) from {{ds}}.{t}"), key=repr)
-        for t in tables
-    }
+    before = {t: sorted(duck.query(f"select * from {{ds}}.{t}"), key=repr) for t in tables}
     emu.clear_requests()
     report = service.sync(uri, duck.uri, dataset=duck.dataset, tables=tables, now=at(31, 13))
     assert (
         report.requests == len(emu.requests()) == 1 + 4 + 1 + 1
     )  # the key checked first, the last loaded day and 3 lookback days, usage, cost
-    after = {
-        t: sorted(duck.query(f"select * exclude (_window_marker) from {{ds}}.{t}"), key=repr)
-        for t in tables
-    }
+    after = {t: sorted(duck.query(f"select * from {{ds}}.{t}"), key=repr) for t in tables}
     assert after == before
 
 
@@ -89,7 +83,7 @@ def test_reload_replaces_exactly_its_window(emu: Any, duck: Destination) -> None
         interval_end="2025-01-20",
     )
     outside = duck.query(
-        "select * exclude (_window_marker) from {ds}.claude_code_usage where date < '2025-01-10' or date > '2025-01-12'"
+        "select * from {ds}.claude_code_usage where date < '2025-01-10' or date > '2025-01-12'"
     )
     emu.reseed(seed=99)
     try:
@@ -116,7 +110,7 @@ def test_reload_replaces_exactly_its_window(emu: Any, duck: Destination) -> None
         for r in fresh
     )
     after_outside = duck.query(
-        "select * exclude (_window_marker) from {ds}.claude_code_usage where date < '2025-01-10' or date > '2025-01-12'"
+        "select * from {ds}.claude_code_usage where date < '2025-01-10' or date > '2025-01-12'"
     )
     assert sorted(after_outside, key=repr) == sorted(outside, key=repr)
 
@@ -137,3 +131,25 @@ def test_full_refresh_starts_over(emu: Any, duck: Destination) -> None:
     )
     [(first, last)] = duck.query("select min(bucket), max(bucket) from {ds}.usage_report")
     assert (first.date(), last.date()) == (date(2025, 1, 5), date(2025, 1, 6))
+
+
+def test_a_reload_empties_days_that_no_longer_have_rows(destination: Destination) -> None:
+    """Rows of a day the API no longer reports are deleted by a reload of that day, on every
+    database, and no bookkeeping column reaches the user's table."""
+    from anthropic_ingest.emulator import EmulatorConfig, running_emulator
+
+    def config(end: int) -> EmulatorConfig:
+        return EmulatorConfig(
+            seed=11, users=6, start_date=date(2025, 1, 1), end_date=date(2025, 1, end)
+        )
+
+    table = f"{destination.dataset}.claude_code_usage"
+    interval = {"interval_start": "2025-01-15", "interval_end": "2025-01-20"}
+    with running_emulator(config(20)) as full:
+        service.ingest(source_uri(full), "claude_code_usage", destination.uri, table, **interval)
+    days = "select count(distinct date) from {ds}.claude_code_usage"
+    assert destination.query(days) == [(6,)]
+    with running_emulator(config(17)) as shorter:
+        service.ingest(source_uri(shorter), "claude_code_usage", destination.uri, table, **interval)
+    assert destination.query(days) == [(3,)]
+    assert not [c for c in destination.column_types("claude_code_usage") if "marker" in c]

@@ -21,7 +21,7 @@ import pytest
 
 from anthropic_ingest import service
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
+from anthropic_ingest.load.arrow import to_arrow
 from anthropic_ingest.load.destinations import parse_destination_uri
 from anthropic_ingest.load.runner import pipeline_name
 from anthropic_ingest.tables import TABLES, TableSpec
@@ -151,14 +151,13 @@ def _load_as_old_version(emu: Any, dest: Destination, day: date) -> None:
     midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
     for row in rows:
         row["date"] = midnight
-    table = to_arrow(_as_old_version(spec), rows, [midnight])
+    table = to_arrow(_as_old_version(spec), rows)
     resource = dlt.resource(
         iter([table]),
         name=spec.name,
         table_name=spec.name,
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
         merge_key="date",
-        columns={WINDOW_MARKER: {"hard_delete": True}},
     )
     with tempfile.TemporaryDirectory() as workdir:
         pipeline = dlt.pipeline(

@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import dlt
 import pyarrow as pa
 import pytest
 
 from anthropic_ingest import errors
-from anthropic_ingest.load.arrow import WINDOW_MARKER, to_arrow
+from anthropic_ingest.load.arrow import to_arrow, window_scope
 from anthropic_ingest.load.flatten import flatten_rows
 from anthropic_ingest.load.plan import Target
 from anthropic_ingest.tables import TABLES
@@ -167,15 +168,19 @@ def test_unknown_fields_are_kept_as_json() -> None:
     assert json.loads(row["extra_fields"]) == {"last_seen_region": "eu"}
 
 
-def test_window_markers_carry_only_the_cursor() -> None:
-    spec = TABLES["cost_report"]
-    row = spec.to_rows(example_records("cost_report")[0])[0]
-    day = datetime(2025, 8, 2, tzinfo=UTC)
-    table = to_arrow(spec, [row], markers=[day])
-    assert table.column(WINDOW_MARKER).to_pylist() == [False, True]
-    assert table.column("bucket").to_pylist()[1] == day
-    assert table.column("amount_cents").to_pylist()[1] is None
-    assert table.schema.field("bucket").type == pa.timestamp("us", tz="UTC")
+def test_window_scope_selects_exactly_the_window_in_utc() -> None:
+    caps = dlt.destinations.duckdb().capabilities()
+    start, end = datetime(2025, 8, 2, tzinfo=UTC), datetime(2025, 8, 5, tzinfo=UTC)
+    scope = window_scope(TABLES["cost_report"], start, end, caps, mysql=False)
+    assert scope == (
+        "\"bucket\" >= '2025-08-02 00:00:00+00:00' AND \"bucket\" < '2025-08-05 00:00:00+00:00'"
+    )
+    mysql = window_scope(
+        TABLES["cost_report"], start, end, dlt.destinations.sqlalchemy().capabilities(), mysql=True
+    )
+    assert "'2025-08-02 00:00:00'" in mysql and "+00:00" not in mysql
+    days = window_scope(TABLES["claude_code_usage"], start, end, caps, mysql=False)
+    assert days == "\"date\" >= '2025-08-02' AND \"date\" < '2025-08-05'"
 
 
 def test_api_key_principal_in_the_august_and_the_union_forms() -> None:
@@ -237,12 +242,11 @@ def test_a_day_at_another_time_than_utc_midnight_is_refused() -> None:
             flatten_rows(target, [{**record, "date": sent}])
 
 
-def test_window_markers_of_a_day_cursor_are_days() -> None:
-    spec = TABLES["claude_code_usage"]
-    table = to_arrow(spec, [], [datetime(2025, 9, 1, tzinfo=UTC)])
-    assert table.column("date").to_pylist() == [date(2025, 9, 1)]
-    assert table.column(WINDOW_MARKER).to_pylist() == [True]
-    with pytest.raises(ValueError, match="start of a UTC day"):
-        to_arrow(spec, [], [datetime(2025, 9, 1, 7, tzinfo=UTC)])
-    buckets = to_arrow(TABLES["cost_report"], [], [datetime(2025, 9, 1, tzinfo=UTC)])
-    assert buckets.schema.field("bucket").type == pa.timestamp("us", tz="UTC")
+def test_a_window_of_days_starts_at_midnight() -> None:
+    caps = dlt.destinations.duckdb().capabilities()
+    late = datetime(2025, 9, 1, 7, tzinfo=UTC)
+    with pytest.raises(ValueError, match="starts at a UTC midnight"):
+        window_scope(TABLES["claude_code_usage"], late, late, caps, mysql=False)
+    table = to_arrow(TABLES["claude_code_usage"], [], windowed=True)
+    assert table.schema.field("date").type == pa.date32()
+    assert not table.schema.field("date").nullable
