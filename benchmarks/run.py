@@ -1,6 +1,6 @@
 """The backfill benchmark: anthropic-ingest against ingestr and the API's own limits.
 
-    .venv/bin/python benchmarks/run.py                    # every scenario, about 20 minutes
+    .venv/bin/python benchmarks/run.py                    # every scenario, about 26 minutes
     .venv/bin/python benchmarks/run.py --only 1,3         # some of them
     .venv/bin/python benchmarks/run.py --only 2 --skip-ingestr-under-limit
 
@@ -8,7 +8,9 @@ Scenarios (all against the project's emulator on 127.0.0.1; see each module's do
   1. a 365-day claude_code_usage backfill at 50 ms latency, against ingestr 0.14.155;
   2. the same backfill under a 100 requests/minute limit, against the lower bound;
   3. a large organization at zero latency: rows per second and peak memory into DuckDB;
-  4. the requests each table needs for a year, against the fewest the page limits allow.
+  4. the requests each table needs for a year, against the fewest the page limits allow;
+  5. a 72-day load at 300 requests/minute after another client used the quota, with 429s
+     with and without retry-after and with 500/529 answers, against the lower bound.
 
 Run by hand, never in the test suite. The figures, the machine, the date and the command go
 to benchmarks/RESULTS.md (or --output). The only network access is pip installing ingestr
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from bench_common import Section
 from large_org import large_org
+from pace_after_errors import pace_after_errors
 from requests_needed import requests_needed
 from vs_ingestr import rate_limited, versus_ingestr, workdir
 
@@ -53,6 +56,8 @@ def main() -> None:
             sections.append(large_org(args.large_users, args.usage_users, scratch))
         if 4 in chosen:
             sections.append(requests_needed(args.large_users, scratch))
+        if 5 in chosen:
+            sections.append(pace_after_errors(scratch))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     text = _render(sections, time.monotonic() - started)
@@ -63,7 +68,7 @@ def main() -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="1,2,3,4", help="scenarios to run, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5", help="scenarios to run, e.g. 1,3")
     parser.add_argument(
         "--compare-users",
         type=lambda s: [int(x) for x in s.split(",")],

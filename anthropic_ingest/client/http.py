@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -70,7 +69,11 @@ class AdminClient:
         self.settings = settings
         self.stats = RequestStats()
         self.limiter = AdaptiveLimiter(
-            settings.concurrency, settings.max_concurrency, settings.requests_per_minute
+            settings.concurrency,
+            settings.max_concurrency,
+            settings.requests_per_minute,
+            backoff_base=settings.backoff_base,
+            backoff_max=settings.backoff_max,
         )
         pool = max(settings.max_concurrency, settings.concurrency) + 4
         self._http = httpx.Client(
@@ -107,14 +110,17 @@ class AdminClient:
 
     def _get(self, path: str, params: Params, parse: Callable[[httpx.Response], Any]) -> Any:
         deadline = time.monotonic() + self.settings.retry_budget_seconds
-        attempt = 0
+        attempt = failures = 0
         while True:
             attempt += 1
             outcome = self._attempt(path, params, parse)
             if isinstance(outcome, _Success):
                 return outcome.body
+            if not outcome.rate_limited:
+                failures += 1
+                outcome.wait = self.limiter.on_failure(outcome.wait, failures)
             final = attempt > self.settings.max_retries
-            wait = outcome.wait if outcome.wait is not None else self._backoff(attempt)
+            wait = outcome.wait or 0.0
             if not outcome.retry or final or time.monotonic() + wait > deadline:
                 raise outcome.error(attempt)
             self.stats.add(retries=1)
@@ -123,6 +129,8 @@ class AdminClient:
     def _attempt(
         self, path: str, params: Params, parse: Callable[[httpx.Response], Any]
     ) -> _Success | _Failure:
+        """One request in a limiter slot. A 429 tells the limiter (which decides the wait);
+        any other failure is left to `_get`, which waits on it alone."""
         with self.limiter.slot() as started:
             self.stats.add(requests=1)
             try:
@@ -136,16 +144,14 @@ class AdminClient:
             except errors.ProtocolError as exc:
                 return _Failure(True, None, lambda n, e=exc: e)
         verdict = responses.verdict(response)
-        if response.status_code == 429:
-            self.stats.add(rate_limited=1, rate_limited_with_wait=int(verdict.wait is not None))
-            self.limiter.on_rate_limited(verdict.wait, started)
-        return _Failure(
+        failure = _Failure(
             verdict.retry, verdict.wait, lambda n: responses.error_for(response, attempts=n)
         )
-
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempt - 1))
-        return random.uniform(ceiling / 2, ceiling)
+        if response.status_code == 429:
+            self.stats.add(rate_limited=1)
+            failure.wait = self.limiter.on_rate_limited(verdict.wait, started)
+            failure.rate_limited = True
+        return failure
 
     def _unreachable(self, path: str, exc: httpx.TransportError, attempts: int) -> errors.ApiError:
         kind = type(exc).__name__
@@ -161,11 +167,12 @@ class _Success:
     body: Any
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Failure:
     retry: bool
     wait: float | None
     make_error: Any
+    rate_limited: bool = False
 
     def error(self, attempts: int) -> errors.ApiError:
         result: errors.ApiError = self.make_error(attempts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from anthropic_ingest.client.limiter import AdaptiveLimiter
 
 
@@ -114,3 +116,142 @@ def test_grows_additively_after_a_429() -> None:
     assert lim.concurrency == 5
     succeed(lim, clock, 6)
     assert lim.concurrency == 6
+
+
+def top(low: float, high: float) -> float:
+    """A jitter that always draws the highest wait it may."""
+    return high
+
+
+def test_a_server_error_shrinks_nothing_and_pauses_no_one() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=8, max_concurrency=16, uniform=top)
+    succeed(lim, clock, 100)
+    lim.on_rate_limited(0.0, started=clock.now)  # the documented limit: a rate is learned
+    succeed(lim, clock, 8)
+    concurrency, rate = lim.concurrency, lim.requests_per_minute
+    assert (concurrency, rate) == (16, 95.0)
+    waits = [lim.on_failure(None, failures) for failures in range(1, 9)]
+    # Its own request backs off, doubling and capped; nothing shared changes.
+    assert waits == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+    assert lim.on_failure(3.0, 1) == 3.0  # a retry-after on a 503 is honoured
+    assert (lim.concurrency, lim.requests_per_minute) == (concurrency, rate)
+    assert lim.paused_until <= clock.now
+    waited_from = clock.now
+    with lim.slot() as started:
+        assert started - waited_from < 1.0  # the pace's spacing, no pause
+        lim.on_success(started)
+
+
+def test_a_429_without_retry_after_pauses_everyone_and_waits_longer_each_episode() -> None:
+    clock = FakeClock()
+    drawn: list[tuple[float, float]] = []
+
+    def jitter(low: float, high: float) -> float:
+        drawn.append((low, high))
+        return high
+
+    lim = limiter(clock, concurrency=4, max_concurrency=16, uniform=jitter)
+    waits = []
+    for _ in range(6):
+        with lim.slot() as started:
+            waits.append(lim.on_rate_limited(None, started))
+            paused_from = clock.now
+    assert waits == [2.0, 4.0, 8.0, 16.0, 30.0, 30.0]  # capped at backoff_max
+    assert drawn[0] == (1.0, 2.0)  # jittered: the first wait is 1-2 s
+    assert lim.paused_until == paused_from + 30.0
+    # Every other request waits the pause out too.
+    with lim.slot() as started:
+        assert started >= paused_from + 30.0
+        lim.on_success(started)
+    # A clean answer ends the streak: the next episode waits 1-2 s again.
+    with lim.slot() as started:
+        assert lim.on_rate_limited(None, started) == 2.0
+
+
+def test_the_429s_of_one_episode_share_one_pause() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=8, max_concurrency=8, uniform=top)
+    in_flight = clock.now
+    clock.now += 0.1
+    assert lim.on_rate_limited(None, started=in_flight) == 2.0
+    clock.now += 0.5
+    assert lim.on_rate_limited(None, started=in_flight) == 1.5  # what is left of it
+    assert lim.concurrency == 4
+
+
+def test_a_429_with_retry_after_is_honoured() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, uniform=lambda low, high: 1 / 0)  # no wait of its own is drawn
+    with lim.slot() as started:
+        assert lim.on_rate_limited(7.0, started) == 7.0
+        paused_from = clock.now
+    assert lim.paused_until == paused_from + 7.0
+    with lim.slot() as started:
+        assert started >= paused_from + 7.0
+
+
+def test_a_429_after_a_neighbour_used_the_quota_teaches_the_refill_not_a_collapse() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=4, max_concurrency=16, uniform=top)
+    succeed(lim, clock, 12, gap=0.1)  # what the other clients of the org left this minute
+    with lim.slot() as started:
+        lim.on_rate_limited(None, started)
+    assert lim.requests_per_minute is None  # not 12 a minute
+    # The pause (2 s) over, the API accepts what it refilled meanwhile at 5 a second.
+    succeed(lim, clock, 10, gap=0.01)
+    with lim.slot() as started:
+        lim.on_rate_limited(None, started)
+    rate = lim.requests_per_minute
+    assert rate is not None and 250 < rate < 300
+
+
+def test_the_pace_climbs_back_after_clean_answers() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=16, max_concurrency=16, uniform=top)
+    succeed(lim, clock, 100)
+    lim.on_rate_limited(0.0, started=clock.now)  # a neighbour had most of the quota
+    assert (lim.concurrency, lim.requests_per_minute) == (8, 95.0)
+    succeed(lim, clock, 8, gap=0.0)
+    assert lim.concurrency == 16  # paced: concurrency is back within a round
+    began = clock.now
+    while clock.now - began < 61.0:  # the neighbour is gone: a clean minute at the pace
+        succeed(lim, clock, 1, gap=0.0)
+    assert lim.requests_per_minute == pytest.approx(95.0 * 1.1)
+    while clock.now - began < 245.0:  # each further clean minute raises it more
+        succeed(lim, clock, 1, gap=0.0)
+    rate = lim.requests_per_minute
+    assert rate is not None and rate > 3 * 95.0
+
+
+def test_a_429_after_a_raise_goes_back_under_the_pace_that_stayed_clean() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=16, max_concurrency=16, uniform=top)
+    succeed(lim, clock, 100)
+    lim.on_rate_limited(0.0, started=clock.now)
+    began = clock.now
+    while clock.now - began < 121.0:
+        succeed(lim, clock, 1, gap=0.0)
+    assert lim.requests_per_minute == pytest.approx(95.0 * 1.1 * 1.2)
+    with lim.slot() as started:
+        lim.on_rate_limited(1.0, started)
+    assert lim.requests_per_minute == pytest.approx(95.0 * 1.1 * 0.9)
+
+
+def test_the_pace_does_not_rise_while_the_run_is_slower_than_it() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, concurrency=16, max_concurrency=16, uniform=top)
+    succeed(lim, clock, 100)
+    lim.on_rate_limited(0.0, started=clock.now)
+    succeed(lim, clock, 20, gap=5.0)  # 12 a minute, against a pace of 95
+    assert lim.requests_per_minute == 95.0
+
+
+def test_a_stated_limit_never_moves() -> None:
+    clock = FakeClock()
+    lim = limiter(clock, requests_per_minute=300, uniform=top)
+    succeed(lim, clock, 30, gap=0.0)
+    with lim.slot() as started:
+        lim.on_rate_limited(None, started)
+    succeed(lim, clock, 400, gap=0.0)
+    assert lim.requests_per_minute == 294.0
