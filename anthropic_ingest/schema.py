@@ -36,7 +36,7 @@ SQL_NAMES: dict[str, str] = {
     "date": "date (a UTC day)",
     "cents": f"decimal(38,{CENTS_SCALE}) cents",
     "usd": f"decimal(38,{USD_SCALE}) USD",
-    "json": "text (JSON)",
+    "json": "JSON (the destination's JSON type; text where it has none)",
 }
 
 

@@ -424,8 +424,8 @@ WORKSPACES = TableSpec(
         ),
         col(
             "data_residency_allowed_inference_geos",
-            "text",
-            "'unrestricted' or a JSON list of allowed geographies.",
+            "json",
+            'Allowed geographies: a JSON list, or the JSON string "unrestricted".',
             "data_residency.allowed_inference_geos",
         ),
         col("tags", "json", "User-defined tags, JSON object."),

@@ -299,9 +299,8 @@ def workspace_row(record: Record) -> Row:
         "display_color": record.get("display_color"),
         "data_residency_workspace_geo": residency.get("workspace_geo"),
         "data_residency_default_inference_geo": residency.get("default_inference_geo"),
-        "data_residency_allowed_inference_geos": (
-            allowed if isinstance(allowed, str) or allowed is None else to_json(allowed)
-        ),
+        # A list, or the word "unrestricted": stored as JSON either way, so it always parses.
+        "data_residency_allowed_inference_geos": to_json(allowed),
         "tags": to_json(record.get("tags")),
         "compartment_id": record.get("compartment_id"),
         "external_key_id": record.get("external_key_id"),

@@ -40,11 +40,16 @@ def group_targets(targets: list[Target]) -> list[list[Target]]:
 
 def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) -> dict[str, Any]:
     """The dlt hints (write disposition, keys, columns) for one destination table."""
+    # JSON columns are the destination's JSON type where it has one (JSON, jsonb).
+    columns: dict[str, Any] = {
+        c.name: {"data_type": "json"} for c in target.spec.columns if c.type == "json"
+    }
     if mode == "window":
         # Each round's last item names the window it replaces (`_scoped`).
+        columns[target.spec.cursor] = {"nullable": False}
         return {
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
-            "columns": {target.spec.cursor: {"nullable": False}},
+            "columns": columns,
         }
     if mode == "merge":
         key = primary_key or target.spec.key
@@ -57,8 +62,9 @@ def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) ->
         return {
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
             "primary_key": list(key),
+            "columns": columns,
         }
-    return {"write_disposition": mode}
+    return {"write_disposition": mode, "columns": columns}
 
 
 class GroupLoader:
@@ -104,6 +110,9 @@ class GroupLoader:
 
     def resource(self) -> DltResource:
         lead_hints = table_hints(self.lead, self.modes[self.lead.table], self.plan.primary_key)
+        # Column hints go with each item (`_items`): set on the resource, dlt would give them
+        # to every table the resource yields, the by-model split included.
+        lead_hints.pop("columns", None)
 
         def generate() -> Iterator[Any]:
             yield from self._generate()
@@ -291,21 +300,18 @@ class GroupLoader:
             yield dlt.mark.with_hints(
                 to_arrow(target.spec, [], windowed=True),
                 dlt.mark.make_hints(table_name=target.table, **hints),
-                create_table_variant=target is not self.lead,
+                create_table_variant=True,
             )
 
     def _items(self, tables: list[tuple[Target, pa.Table]]) -> Iterator[Any]:
-        """dlt items: the lead table as it is, the others marked with their table's hints."""
+        """dlt items, each marked with its own table's hints."""
         for target, table in tables:
-            if target is self.lead:
-                yield table
-            else:
-                hints = table_hints(target, self.modes[target.table], self.plan.primary_key)
-                yield dlt.mark.with_hints(
-                    table,
-                    dlt.mark.make_hints(table_name=target.table, **hints),
-                    create_table_variant=True,
-                )
+            hints = table_hints(target, self.modes[target.table], self.plan.primary_key)
+            yield dlt.mark.with_hints(
+                table,
+                dlt.mark.make_hints(table_name=target.table, **hints),
+                create_table_variant=True,
+            )
 
 
 def _later(a: datetime | None, b: datetime | None) -> datetime | None:

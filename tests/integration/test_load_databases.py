@@ -18,7 +18,7 @@ FIRST, LAST = date(2025, 1, 1), date(2025, 1, 31)
 TYPE_NAMES = {
     "duckdb": {
         "text": "varchar",
-        "json": "varchar",
+        "json": "json",
         "bigint": "bigint",
         "bool": "boolean",
         "timestamp": "timestamp with time zone",
@@ -28,7 +28,7 @@ TYPE_NAMES = {
     },
     "postgresql": {
         "text": "character varying",
-        "json": "character varying",
+        "json": "jsonb",
         "bigint": "bigint",
         "bool": "boolean",
         "timestamp": "timestamp with time zone",
@@ -38,7 +38,7 @@ TYPE_NAMES = {
     },
     "mysql": {
         "text": "text",
-        "json": "text",
+        "json": "longtext",  # MariaDB keeps JSON as LONGTEXT with a JSON_VALID check
         "bigint": "bigint",
         "bool": "tinyint",
         "timestamp": "datetime",
@@ -91,6 +91,21 @@ def check_types(dest: Destination) -> None:
             f"{dest.where_table('cost_report')} and column_name = 'amount_cents'"
         )
         assert [tuple(int(v) for v in row) for row in scale] == [(38, 12)]
+
+
+def check_json(dest: Destination) -> None:
+    """Every JSON column holds valid JSON (the destination's JSON type where it has one)."""
+    import json
+
+    checked = 0
+    for table, spec in TABLES.items():
+        for column in (c.name for c in spec.columns if c.type == "json"):
+            for (value,) in dest.query(f"select {column} from {{ds}}.{table}"):
+                # PostgreSQL's jsonb arrives decoded; elsewhere the text must parse.
+                if value is not None and dest.kind != "postgresql":
+                    json.loads(value)
+                checked += value is not None
+    assert checked > 0
 
 
 def check_counts_and_sums(emu: Any, dest: Destination) -> None:
@@ -157,6 +172,7 @@ def test_sync_every_table(emu: Any, destination: Destination) -> None:
     sync(emu, destination)
     assert set(TABLES) <= destination.tables()
     check_types(destination)
+    check_json(destination)
     check_counts_and_sums(emu, destination)
     check_exact_cost(emu, destination)
     check_workspaces(emu, destination)
