@@ -110,6 +110,14 @@ def error_for(response: httpx.Response, *, attempts: int) -> errors.ApiError:
             f"the key lacks permission for {path} (403): an Admin API key from an organization "
             f"admin is required ({api_message or 'permission denied'}).",
         )
+    if status == 400 and "anthropic-version" in (api_message or "").lower():
+        sent = response.request.headers.get("anthropic-version", "none")
+        return make(
+            errors.InvalidRequestError,
+            f"the Admin API refused the API version this tool sends (anthropic-version: {sent}) "
+            f"on {path}: {api_message}. This release pins that version on purpose (see "
+            f"docs/coverage.md); check for a newer anthropic-ingest ({ref})",
+        )
     if status == 400:
         return make(
             errors.InvalidRequestError,

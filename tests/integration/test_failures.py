@@ -195,3 +195,33 @@ def test_key_is_nowhere_in_the_destination(emu: Any, tmp_path: Path) -> None:
     assert emu.admin_key.encode() not in db.read_bytes()
     for wal in tmp_path.glob("*.wal"):
         assert emu.admin_key.encode() not in wal.read_bytes()
+
+
+def test_a_refused_api_version_is_one_clear_line(emu: Any, duck: Destination) -> None:
+    message = "anthropic-version: '2023-06-01' is no longer supported"
+    emu.script(
+        "/v1/organizations/users",
+        [
+            {
+                "kind": "status",
+                "status": 400,
+                "error_type": "invalid_request_error",
+                "message": message,
+            }
+        ],
+    )
+    result = ingest(emu, duck, "users", duck.dataset)
+    assert result.code == 3, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(
+        "error: the Admin API refused the API version this tool sends "
+        "(anthropic-version: 2023-06-01) on /v1/organizations/users: " + message
+    )
+    assert "check for a newer anthropic-ingest" in line
+
+
+def test_every_request_pins_the_api_version(emu: Any, duck: Destination) -> None:
+    result = ingest(emu, duck, "claude_code_usage", duck.dataset)
+    assert result.code == 0, result.output
+    sent = {(entry["version"], entry["beta"]) for entry in emu.requests()}
+    assert sent == {("2023-06-01", None)}
