@@ -36,7 +36,13 @@ def demo(
     out.print()
     out.print(f"Demo database: {result.database} (dataset {result.load.dataset})")
     out.print(f"Report:        {result.report}")
-    out.print("\nThree queries worth running (duckdb demo.duckdb, or any DuckDB client):\n")
+    out.print(
+        "\nThree queries worth running, in any DuckDB 2 client, or with the DuckDB package this "
+        f"tool installed: python -c \"import duckdb; duckdb.connect('{result.database.removeprefix('duckdb:///')}')"
+        ".sql(open('q.sql').read()).show()\" with a query saved in q.sql:\n",
+        markup=False,
+        highlight=False,
+    )
     for title, sql in QUERIES:
         out.print(f"-- {title}\n{sql}\n", markup=False, highlight=False)
 
