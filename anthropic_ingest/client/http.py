@@ -98,22 +98,29 @@ class AdminClient:
     def close(self) -> None:
         self._http.close()
 
-    def get(self, path: str, params: Params = ()) -> Any:
+    def get(self, path: str, params: Params = (), headers: Params = ()) -> Any:
         """GET `path` and return its parsed JSON, retrying what is worth retrying."""
-        return self._get(path, params, responses.parse_json)
+        return self._get(path, params, responses.parse_json, headers)
 
-    def get_page(self, path: str, params: Params = ()) -> dict[str, Any]:
+    def get_page(self, path: str, params: Params = (), headers: Params = ()) -> dict[str, Any]:
         """GET one page of a list or report: its cursor fields, and its records as
-        `RawRecords` (validated, decoded only when read). Retried like `get`."""
-        page: dict[str, Any] = self._get(path, params, responses.parse_page)
+        `RawRecords` (validated, decoded only when read). Retried like `get`. `headers` are
+        extra request headers (an endpoint's `anthropic-beta`)."""
+        page: dict[str, Any] = self._get(path, params, responses.parse_page, headers)
         return page
 
-    def _get(self, path: str, params: Params, parse: Callable[[httpx.Response], Any]) -> Any:
+    def _get(
+        self,
+        path: str,
+        params: Params,
+        parse: Callable[[httpx.Response], Any],
+        headers: Params = (),
+    ) -> Any:
         deadline = time.monotonic() + self.settings.retry_budget_seconds
         attempt = failures = 0
         while True:
             attempt += 1
-            outcome = self._attempt(path, params, parse)
+            outcome = self._attempt(path, params, parse, headers)
             if isinstance(outcome, _Success):
                 return outcome.body
             if not outcome.rate_limited:
@@ -127,14 +134,18 @@ class AdminClient:
             time.sleep(wait)
 
     def _attempt(
-        self, path: str, params: Params, parse: Callable[[httpx.Response], Any]
+        self,
+        path: str,
+        params: Params,
+        parse: Callable[[httpx.Response], Any],
+        headers: Params = (),
     ) -> _Success | _Failure:
         """One request in a limiter slot. A 429 tells the limiter (which decides the wait);
         any other failure is left to `_get`, which waits on it alone."""
         with self.limiter.slot() as started:
             self.stats.add(requests=1)
             try:
-                response = self._http.get(path, params=list(params))
+                response = self._http.get(path, params=list(params), headers=dict(headers))
                 if response.is_success:
                     body = parse(response)
                     self.limiter.on_success(started)
