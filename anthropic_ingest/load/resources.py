@@ -22,9 +22,25 @@ from anthropic_ingest.client import AdminClient
 from anthropic_ingest.load.arrow import check_stored_days, to_arrow, window_scope
 from anthropic_ingest.load.fetch import Batch, earliest_created, fetch
 from anthropic_ingest.load.flatten import Prepared, check_unique, prepare
-from anthropic_ingest.load.plan import LoadMode, LoadPlan, TableReport, Target, load_mode
+from anthropic_ingest.load.plan import (
+    LoadMode,
+    LoadPlan,
+    TableReport,
+    Target,
+    load_mode,
+    unavailable_reason,
+)
 from anthropic_ingest.load.resume import ResumeState
-from anthropic_ingest.load.windows import DEFAULT_START, Window, floor_to, plan_window
+from anthropic_ingest.load.windows import (
+    DEFAULT_START,
+    Interval,
+    Window,
+    clip_interval,
+    floor_to,
+    history_limit,
+    history_start,
+    plan_window,
+)
 
 
 def group_targets(targets: list[Target]) -> list[list[Target]]:
@@ -46,7 +62,7 @@ def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) ->
     }
     if mode == "window":
         # Each round's last item names the window it replaces (`_scoped`).
-        columns[target.spec.cursor] = {"nullable": False}
+        columns[str(target.spec.cursor)] = {"nullable": False}
         return {
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
             "columns": columns,
@@ -93,7 +109,11 @@ class GroupLoader:
         # chunk, whose keys include the bucket) for time series.
         self.seen_keys: dict[str, set[tuple[Any, ...]]] = {t.table: set() for t in group}
         self.failure: errors.IngestError | None = None
+        # An optional table the organization or key cannot read: why (the run goes on).
+        self.unavailable: str | None = None
         self.more = False
+        self._fetched_any = False
+        self._skip = "no complete day or bucket in the requested interval"
         self._items_ready: list[Any] | None = None
         self._full: Window | None = None
         self._next_start: datetime | None = None
@@ -138,7 +158,7 @@ class GroupLoader:
                     items += self._items(pending.add(target, table))
                 self.plan.progress.advance(self.lead.table, prepared.units, prepared.records)
         except errors.IngestError as exc:
-            self.failure = exc
+            self.failure = self._not_available(exc)
             return
         self._items_ready = items + list(self._items(pending.drain()))
         self._finish()
@@ -152,9 +172,34 @@ class GroupLoader:
         try:
             yield from self._round(resume)
         except errors.IngestError as exc:
-            if not self.in_rounds:
-                raise
-            self.failure, self.more = exc, False
+            failure = self._not_available(exc) if not self._fetched_any else exc
+            self.more = False
+            if failure is None:
+                return
+            if not self.in_rounds or failure is not exc:
+                raise failure from None
+            self.failure = failure
+
+    def _not_available(self, exc: errors.IngestError) -> errors.IngestError | None:
+        """A 403 or 404 on an optional table: in a sync, None (the table is reported "not
+        available" and the run goes on); in `ingest`, an error saying so. Any other failure
+        is returned as it is."""
+        spec = self.lead.spec
+        reason = unavailable_reason(spec, exc)
+        if reason is None or not isinstance(exc, errors.ApiError):
+            return exc
+        if self.plan.strict_tables:
+            return type(exc)(
+                f"{spec.name} is not available: {reason}",
+                status=exc.status,
+                error_type=exc.error_type,
+                request_id=exc.request_id,
+            )
+        self.unavailable = reason
+        for report in self.reports.values():
+            report.skipped = f"not available: {reason}"
+        self.plan.progress.note(f"{self.lead.table} is not available: {reason}")
+        return None
 
     def _round(self, resume: ResumeState) -> Iterator[Any]:
         """Fetch and hand over one round of a window table, then record its resume point."""
@@ -165,7 +210,7 @@ class GroupLoader:
         window = self._round_window(resume)
         if window is None:
             for report in self.reports.values():
-                report.skipped = "no complete day or bucket in the requested interval"
+                report.skipped = self._skip
             return
         pending = _Pending()
         fetched_to, last_loaded = None, None
@@ -188,6 +233,7 @@ class GroupLoader:
             failure = exc
         yield from self._items(pending.drain())
         if fetched_to is not None:
+            self._fetched_any = True
             yield from self._scoped(window.start, fetched_to)
         resume.save(
             fetched_to=fetched_to,
@@ -216,19 +262,38 @@ class GroupLoader:
     def _window(self, resume: ResumeState) -> Window | None:
         spec = self.lead.spec
         width = self.plan.source.bucket_width if spec.source.bucket_width_option else "1d"
+        interval, earliest = self._interval()
+        if interval is None:
+            return None
         resume_from = None
-        if self.plan.interval.start is None:
+        if interval.start is None:
             if self.modes[self.lead.table] != "replace" and not self.plan.full_refresh:
                 resume_from = resume.resume_from()
             if resume_from is None:
-                resume_from = self.first_day()
+                resume_from = earliest or self.first_day()
+            elif earliest is not None:
+                resume_from = max(resume_from, earliest)
         return plan_window(
-            self.plan.interval,
+            interval,
             width=width,
             now=self.plan.now or datetime.now(UTC),
             resume_from=resume_from,
             include_partial=spec.source.includes_today,
         )
+
+    def _interval(self) -> tuple[Interval | None, datetime | None]:
+        """The interval to load and the earliest day the endpoint has data for (None when it
+        keeps all its history). An interval reaching before that day is clipped; one that
+        ends before it leaves nothing (None), with a note saying why."""
+        source, interval = self.lead.spec.source, self.plan.interval
+        if source.data_from is None or source.history_days is None:
+            return interval, None
+        now = self.plan.now or datetime.now(UTC)
+        earliest = history_start(source.data_from, source.history_days, now)
+        clipped = clip_interval(interval, earliest)
+        if clipped is None:
+            self._skip = history_limit(source.data_from, source.history_days, earliest)
+        return clipped, earliest
 
     @property
     def lookback(self) -> timedelta:
@@ -256,7 +321,7 @@ class GroupLoader:
     def _start(self, window: Window | None) -> None:
         total, unit = None, "pages"
         if window is not None:
-            by_day = self.lead.spec.source.paging == "days"
+            by_day = self.lead.spec.source.paging != "buckets"
             total = len(window.days()) if by_day else window.buckets
             unit = "days" if by_day else "buckets"
             for report in self.reports.values():

@@ -144,7 +144,7 @@ def test_a_reload_empties_days_that_no_longer_have_rows(destination: Destination
         )
 
     table = f"{destination.dataset}.claude_code_usage"
-    interval = {"interval_start": "2025-01-15", "interval_end": "2025-01-20"}
+    interval: dict[str, Any] = {"interval_start": "2025-01-15", "interval_end": "2025-01-20"}
     with running_emulator(config(20)) as full:
         service.ingest(source_uri(full), "claude_code_usage", destination.uri, table, **interval)
     days = "select count(distinct date) from {ds}.claude_code_usage"
