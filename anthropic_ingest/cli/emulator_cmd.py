@@ -8,10 +8,13 @@ from datetime import datetime
 import typer
 
 from anthropic_ingest.emulator.config import (
+    ACCESS_LEVELS,
+    ACTOR_SHAPES,
     API_KEYS_SHAPES,
     DEFAULT_ADMIN_KEY,
     DEFAULT_SEED,
     DEFAULT_USERS,
+    RATE_LIMITS_SHAPES,
     EmulatorConfig,
 )
 from anthropic_ingest.emulator.runner import Emulator, serve
@@ -82,6 +85,39 @@ def emulator(
         "--no-retry-after",
         help="Send rate-limit 429s without retry-after, as the real report endpoints do.",
     ),
+    analytics_access: str = typer.Option(
+        "full",
+        "--analytics-access",
+        help=f"Whether the org reads /analytics/usage and /analytics/cost, one of "
+        f"{', '.join(ACCESS_LEVELS)} (forbidden: 403, not_found: 404).",
+    ),
+    analytics_actor_shape: str = typer.Option(
+        "object",
+        "--analytics-actor-shape",
+        help=f"group.actor of analytics rows, one of {', '.join(ACTOR_SHAPES)}: an object "
+        "with type and ID, or the tagged ID (user_..., svac_..., apikey_...).",
+    ),
+    service_accounts_access: str = typer.Option(
+        "full",
+        "--service-accounts-access",
+        help=f"Whether the org reads /service_accounts, one of {', '.join(ACCESS_LEVELS)}.",
+    ),
+    rate_limits_access: str = typer.Option(
+        "full",
+        "--rate-limits-access",
+        help=f"Whether the org reads /rate_limits, one of {', '.join(ACCESS_LEVELS)}.",
+    ),
+    rate_limits_shape: str = typer.Option(
+        "group_type",
+        "--rate-limits-shape",
+        help=f"How rate limit objects look, one of {', '.join(RATE_LIMITS_SHAPES)}: "
+        "group_type (the official example) or group (the GA SDK types).",
+    ),
+    stale_cursor_every: int | None = typer.Option(
+        None,
+        "--stale-cursor-every",
+        help="Answer every Nth analytics request that carries a page token with 410.",
+    ),
 ) -> None:
     try:
         config = EmulatorConfig(
@@ -95,6 +131,12 @@ def emulator(
             admin_key=admin_key,
             api_keys_shape=api_keys_shape,
             rate_limit_retry_after=not no_retry_after,
+            analytics_access=analytics_access,
+            analytics_actor_shape=analytics_actor_shape,
+            service_accounts_access=service_accounts_access,
+            rate_limits_access=rate_limits_access,
+            rate_limits_shape=rate_limits_shape,
+            stale_cursor_every=stale_cursor_every,
             host=host,
             port=port,
         )

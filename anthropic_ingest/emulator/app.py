@@ -31,7 +31,14 @@ RUNTIME_SETTINGS = (
     "fault_rate",
     "rate_limit_retry_after",
     "api_keys_shape",
+    "analytics_access",
+    "analytics_actor_shape",
+    "service_accounts_access",
+    "rate_limits_access",
+    "rate_limits_shape",
+    "stale_cursor_every",
 )
+STALE = "The page token has expired; restart pagination from the first page."
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class EmulatorApp:
         self.limiter = faults.RateLimiter(config.rate_limit_rpm)
         self.chaos = faults.RandomFaults(config.fault_rate, config.seed)
         self._lock = threading.Lock()
+        self._cursor_calls = 0  # analytics requests with a page token, for stale_cursor_every
 
     # -- controls --------------------------------------------------------------------------
     def reset(self) -> None:
@@ -76,6 +84,8 @@ class EmulatorApp:
         self.log.clear()
         self.limiter.clear()
         self.chaos.reset()
+        with self._lock:
+            self._cursor_calls = 0
 
     def reseed(self, seed: int, users: int | None = None) -> None:
         """Serve a new synthetic org (same date range), then reset."""
@@ -186,12 +196,28 @@ class EmulatorApp:
         if chaos is not None:
             raise chaos
         route, params = matched
-        call = routes.Call(org, query, params, request.headers, datetime.now(UTC))
+        if route.paging == "analytics" and query.value("page") is not None:
+            self._expire_cursor()
+        config = self.config
+        path = urlsplit(request.target).path
+        now = datetime.now(UTC)
+        call = routes.Call(org, query, params, request.headers, now, config, path)
         page = route.handler(call)
         if fault is not None:
             page = dict(page)
-            faults.alter_page(fault, route.paging, page, query)
+            faults.alter_page(fault, route.paging, page, query, path)
         return json_outcome(200, page, [("anthropic-organization-id", org.organization["id"])])
+
+    def _expire_cursor(self) -> None:
+        """410 for every Nth analytics request with a cursor (`stale_cursor_every`)."""
+        every = self.config.stale_cursor_every
+        if every is None:
+            return
+        with self._lock:
+            self._cursor_calls += 1
+            stale = self._cursor_calls % every == 0
+        if stale:
+            raise ApiError(410, STALE, fault="stale_cursor")
 
     def _check_headers(self, headers: Mapping[str, str]) -> None:
         """401 without the admin key, then 400 without a supported anthropic-version."""

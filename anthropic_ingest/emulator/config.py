@@ -17,6 +17,14 @@ MAX_USERS = 100_000
 # serves under anthropic-version 2023-06-01 since the SDK types of 2026-08-26, "newest" drops
 # the deprecated `workspace_id`, "august" is the 2026-08-22 reference.
 API_KEYS_SHAPES = ("current", "newest", "august")
+# Whether the org's plan and key read an optional endpoint family: "full" serves it,
+# "forbidden" answers 403 permission_error, "not_found" answers 404 (docs/emulator.md).
+ACCESS_LEVELS = ("full", "forbidden", "not_found")
+# group.actor of the analytics rows: an object ({type:"user_actor", user_id, ...}) or the
+# tagged ID string (user_…, svac_…, apikey_…); the real shape is UNCERTAIN.
+ACTOR_SHAPES = ("object", "tagged")
+# Rate limit objects: "group_type" as in the official example, "group" as in the GA SDK types.
+RATE_LIMITS_SHAPES = ("group_type", "group")
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,9 @@ class EmulatorConfig:
     `start_date`/`end_date` bound the days that have report data (inclusive); days outside are
     served as empty. They default to the 90 days ending today (UTC). `api_keys_shape` picks
     one of API_KEYS_SHAPES; `rate_limit_retry_after=False` sends the rate-limit 429 without a
-    `retry-after` header, as the real Admin report endpoints do.
+    `retry-after` header, as the real Admin report endpoints do. The `*_access` fields take one
+    of ACCESS_LEVELS; `stale_cursor_every=N` answers every Nth analytics request that carries
+    a `page` cursor with 410.
     """
 
     seed: int = DEFAULT_SEED
@@ -42,6 +52,12 @@ class EmulatorConfig:
     request_log_limit: int = 100_000
     api_keys_shape: str = "current"
     rate_limit_retry_after: bool = True
+    analytics_access: str = "full"
+    analytics_actor_shape: str = "object"
+    service_accounts_access: str = "full"
+    rate_limits_access: str = "full"
+    rate_limits_shape: str = "group_type"
+    stale_cursor_every: int | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.users <= MAX_USERS:
@@ -57,6 +73,7 @@ class EmulatorConfig:
                 f"api_keys_shape must be one of {', '.join(API_KEYS_SHAPES)}, "
                 f"got {self.api_keys_shape!r}"
             )
+        self._check_switches()
         if not isinstance(self.rate_limit_retry_after, bool):
             raise ValueError("rate_limit_retry_after must be true or false")
         if not self.admin_key:
@@ -64,6 +81,25 @@ class EmulatorConfig:
         start, end = self.data_range()
         if start > end:
             raise ValueError(f"start_date {start} is after end_date {end}")
+
+    def _check_switches(self) -> None:
+        """The switches of the optional endpoints (analytics, service accounts, rate limits)."""
+        choices = {
+            "analytics_access": ACCESS_LEVELS,
+            "analytics_actor_shape": ACTOR_SHAPES,
+            "service_accounts_access": ACCESS_LEVELS,
+            "rate_limits_access": ACCESS_LEVELS,
+            "rate_limits_shape": RATE_LIMITS_SHAPES,
+        }
+        for name, allowed in choices.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        every = self.stale_cursor_every
+        if every is not None and (not isinstance(every, int) or isinstance(every, bool)):
+            raise ValueError(f"stale_cursor_every must be an integer or null, got {every!r}")
+        if every is not None and every < 1:
+            raise ValueError("stale_cursor_every must be >= 1 (or None for never)")
 
     def data_range(self) -> tuple[date, date]:
         """The inclusive range of days that carry report data."""

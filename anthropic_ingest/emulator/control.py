@@ -37,6 +37,12 @@ def _config(app: EmulatorApp, body: Body) -> Any:
         "fault_rate": config.fault_rate,
         "rate_limit_retry_after": config.rate_limit_retry_after,
         "api_keys_shape": config.api_keys_shape,
+        "analytics_access": config.analytics_access,
+        "analytics_actor_shape": config.analytics_actor_shape,
+        "service_accounts_access": config.service_accounts_access,
+        "rate_limits_access": config.rate_limits_access,
+        "rate_limits_shape": config.rate_limits_shape,
+        "stale_cursor_every": config.stale_cursor_every,
         "organization_id": app.org.organization["id"],
     }
 

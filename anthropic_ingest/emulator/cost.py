@@ -24,8 +24,10 @@ _TOKEN_TYPES = (  # position in the usage metrics tuple -> token_type
     (3, "cache_read_input_tokens"),
     (4, "output_tokens"),
 )
+TOKEN_TYPES = _TOKEN_TYPES
 _PARSED = ("cost_type", "context_window", "model", "service_tier", "token_type", "inference_geo")
 _BILLED_TIERS = ("standard", "batch")
+BILLED_TIERS = _BILLED_TIERS
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ def _price(model: cat.Model, token_type: str, stream: Stream) -> Decimal:
     if stream.dims[5] == "us":
         price *= Decimal("1.1")
     return price
+
+
+def price(model: cat.Model, token_type: str, stream: Stream) -> Decimal:
+    """Cents per token of `token_type` for a stream (tier, context and geo surcharges)."""
+    return _price(model, token_type, stream)
 
 
 def token_lines(totals: Bucket, streams: tuple[Stream, ...]) -> list[Line]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from anthropic_ingest.emulator import cursors
 from anthropic_ingest.emulator.errors import ApiError
 from anthropic_ingest.emulator.pagination import bucket_token, record_token
 from anthropic_ingest.emulator.params import Query
@@ -17,7 +18,7 @@ from anthropic_ingest.emulator.responses import Outcome, error_outcome
 from anthropic_ingest.emulator.timeutil import parse_day, parse_rfc3339
 
 # Kinds that replace the response outright, and kinds that alter a normally served one.
-REPLACING = ("status", "drop", "html", "non_json")
+REPLACING = ("status", "drop", "html", "non_json", "stale_cursor")
 ALTERING = ("pass", "slow", "truncate", "repeat_cursor", "has_more_no_cursor")
 KINDS = REPLACING + ALTERING
 
@@ -201,6 +202,8 @@ def replacement(fault: Fault, request_id: str) -> Outcome:
         outcome = Outcome(0, action="drop")
     elif fault.kind == "html":
         outcome = Outcome(fault.status or 502, _HTML_PAGE, content_type="text/html")
+    elif fault.kind == "stale_cursor":
+        outcome = error_outcome(ApiError(410, fault.message), request_id)
     else:  # non_json: says JSON, is not
         outcome = Outcome(fault.status or 200, _GARBAGE)
     outcome.fault = fault.kind
@@ -208,15 +211,24 @@ def replacement(fault: Fault, request_id: str) -> Outcome:
 
 
 def applies(fault: Fault, paging: str | None, query: Query) -> bool:
-    """Whether `fault` is spent on this call; a list page without a cursor has none to repeat."""
+    """Whether `fault` is spent on this call; a first page has no cursor to repeat or expire."""
+    cursor = any(query.value(name) is not None for name in ("page", "after_id", "before_id"))
+    if fault.kind == "stale_cursor":
+        return cursor
     if fault.kind == "repeat_cursor" and paging == "id":
         return query.value("after_id") is not None or query.value("before_id") is not None
     return True
 
 
-def alter_page(fault: Fault, paging: str | None, page: dict[str, Any], query: Query) -> None:
+def alter_page(
+    fault: Fault, paging: str | None, page: dict[str, Any], query: Query, path: str
+) -> None:
     """Apply a repeat_cursor / has_more_no_cursor fault to a page, in place."""
     if paging is None or fault.kind not in ("repeat_cursor", "has_more_no_cursor"):
+        return
+    if paging == "list":  # `next_page` is the only cursor and there is no has_more
+        if fault.kind == "repeat_cursor":
+            page["next_page"] = query.value("page") or cursors.issue(query, path, {"o": 0})
         return
     page["has_more"] = True
     if fault.kind == "has_more_no_cursor":
@@ -225,11 +237,13 @@ def alter_page(fault: Fault, paging: str | None, page: dict[str, Any], query: Qu
         after = query.value("after_id")
         page["last_id" if after is not None else "first_id"] = after or query.value("before_id")
     else:
-        page["next_page"] = query.value("page") or _first_page_token(paging, page, query)
+        page["next_page"] = query.value("page") or _first_page_token(paging, page, query, path)
 
 
-def _first_page_token(paging: str, page: dict[str, Any], query: Query) -> str:
+def _first_page_token(paging: str, page: dict[str, Any], query: Query, path: str) -> str:
     """A token that points at the page just served (for a request that sent none)."""
+    if paging == "analytics":  # an empty position restarts the sequence
+        return cursors.issue(query, path, {})
     if paging == "bucket":
         return bucket_token(parse_rfc3339(page["data"][0]["starting_at"]))
     return record_token(parse_day(query.value("starting_at") or ""), 0)

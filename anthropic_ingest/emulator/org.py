@@ -12,7 +12,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from anthropic_ingest.emulator import cost, jsonenc
+from anthropic_ingest.emulator import accounts, cost, jsonenc
+from anthropic_ingest.emulator.analytics import Analytics
 from anthropic_ingest.emulator.apikeys import reshape
 from anthropic_ingest.emulator.claude_code import claude_code_records
 from anthropic_ingest.emulator.config import (
@@ -69,6 +70,10 @@ class SyntheticOrg:
         self._usage_rows = lru_cache(maxsize=buckets)(self._usage_rows_of_bucket)
         self._usage_json = lru_cache(maxsize=buckets)(self._usage_json_of_bucket)
         self._cost_json = lru_cache(maxsize=buckets)(self._cost_json_of_day)
+        self._service_accounts = accounts.service_accounts(self._h, self._dir)
+        self._rate_limits = accounts.rate_limits(self._h, users)
+        svacs = tuple(s["id"] for s in self._service_accounts)
+        self.analytics = Analytics(self._h, self._dir, self._usage, self._cost_lines, svacs)
         record_days = max(2, min(64, 20_000 // users))
         self._claude_code = lru_cache(maxsize=record_days)(self._claude_code_day)
 
@@ -117,6 +122,20 @@ class SyntheticOrg:
     @property
     def service_account_ids(self) -> tuple[str, ...]:
         return self._dir.service_accounts
+
+    @property
+    def service_accounts(self) -> tuple[Record, ...]:
+        """Every service account, archived ones included, newest first."""
+        return self._service_accounts
+
+    def list_service_accounts(self, include_archived: bool = False) -> list[Record]:
+        """Service accounts as listed: archived ones only on request."""
+        return [s for s in self._service_accounts if include_archived or s["archived_at"] is None]
+
+    @property
+    def rate_limits(self) -> tuple[Record, ...]:
+        """The org's rate limits in the GA shape (`group` object)."""
+        return self._rate_limits
 
     def get(self, object_id: str) -> Record | None:
         """The user, invite, workspace (Default included) or API key with this ID."""
@@ -274,6 +293,23 @@ class SyntheticOrg:
         lines = cost.token_lines(totals, self._usage.streams)
         live = [w["id"] for w in self.workspaces if w["archived_at"] is None]
         return lines + cost.code_execution_lines(self._h, [None, *live], day)
+
+    def analytics_rows(
+        self,
+        kind: str,
+        first: datetime,
+        end: datetime,
+        bucket_width: str = "1d",
+        group_by: Sequence[str] = (),
+        actor_shape: str = "object",
+    ) -> list[Record]:
+        """Every `/analytics/{kind}` row ("usage" or "cost") of the buckets in [first, end)."""
+        grouping = tuple(sorted(set(group_by)))
+        return [
+            row
+            for start in bucket_starts(first, end, bucket_width)
+            for row in self.analytics.rows(kind, start, bucket_width, grouping, actor_shape)
+        ]
 
     def claude_code_records(self, day: date) -> list[Record]:
         """Every Claude Code record of `day` in the order the endpoint pages through them."""

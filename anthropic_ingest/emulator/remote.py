@@ -88,6 +88,13 @@ def _command(config: EmulatorConfig) -> list[str]:
     command += ["--admin-key", config.admin_key, "--api-keys-shape", config.api_keys_shape]
     if not config.rate_limit_retry_after:
         command.append("--no-retry-after")
+    command += ["--analytics-access", config.analytics_access]
+    command += ["--analytics-actor-shape", config.analytics_actor_shape]
+    command += ["--service-accounts-access", config.service_accounts_access]
+    command += ["--rate-limits-access", config.rate_limits_access]
+    command += ["--rate-limits-shape", config.rate_limits_shape]
+    if config.stale_cursor_every is not None:
+        command += ["--stale-cursor-every", str(config.stale_cursor_every)]
     if config.rate_limit_rpm is not None:
         command += ["--rate-limit-rpm", str(config.rate_limit_rpm)]
     return command

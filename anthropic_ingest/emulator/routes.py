@@ -9,8 +9,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from anthropic_ingest.emulator import endpoints_analytics as analytics_ep
+from anthropic_ingest.emulator import endpoints_lists as list_ep
 from anthropic_ingest.emulator import endpoints_org as org_ep
 from anthropic_ingest.emulator import endpoints_reports as report_ep
+from anthropic_ingest.emulator.config import EmulatorConfig
 from anthropic_ingest.emulator.org import SyntheticOrg
 from anthropic_ingest.emulator.params import Query
 
@@ -24,6 +27,8 @@ class Call:
     params: dict[str, str]  # path parameters, URL-decoded
     headers: Mapping[str, str]  # lower-case names
     now: datetime
+    config: EmulatorConfig  # the switches of the optional endpoints
+    path: str  # the request path (page tokens are bound to it)
 
 
 Handler = Callable[[Call], dict[str, Any]]
@@ -31,7 +36,8 @@ Handler = Callable[[Call], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Route:
-    """One endpoint. `paging` is "id" (style A), "bucket" or "record" (style B) or None."""
+    """One endpoint and its paging: "id" (style A), "bucket" or "record" (style B),
+    "analytics" (opaque report token), "list" (style C, `next_page` only) or None."""
 
     pattern: re.Pattern[str]
     handler: Handler
@@ -58,6 +64,10 @@ ROUTES: tuple[Route, ...] = (
     _route("/usage_report/messages", report_ep.usage_messages, "bucket"),
     _route("/cost_report", report_ep.cost_report, "bucket"),
     _route("/usage_report/claude_code", report_ep.claude_code, "record"),
+    _route("/analytics/usage", analytics_ep.analytics_usage, "analytics"),
+    _route("/analytics/cost", analytics_ep.analytics_cost, "analytics"),
+    _route("/service_accounts", list_ep.list_service_accounts, "list"),
+    _route("/rate_limits", list_ep.list_rate_limits, "list"),
 )
 
 

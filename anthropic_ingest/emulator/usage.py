@@ -33,8 +33,9 @@ DIMENSIONS = (
     "account_id",
     "service_account_id",
 )
-# uncached, cache 1h, cache 5m, cache read, output, web searches
-Metrics = tuple[int, int, int, int, int, int]
+# uncached, cache 1h, cache 5m, cache read, output, web searches, requests (the last one is
+# served only by the analytics endpoints; the legacy report has no request count)
+Metrics = tuple[int, int, int, int, int, int, int]
 Bucket = dict[int, Metrics]  # stream index -> metrics
 _HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 8, 9, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1)
 _HOUR_CUMULATIVE = tuple(itertools.accumulate(_HOUR_WEIGHTS))
@@ -53,7 +54,15 @@ class Stream:
 
 
 def _add(a: Metrics, b: Metrics) -> Metrics:
-    return (a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], a[5] + b[5])
+    return (
+        a[0] + b[0],
+        a[1] + b[1],
+        a[2] + b[2],
+        a[3] + b[3],
+        a[4] + b[4],
+        a[5] + b[5],
+        a[6] + b[6],
+    )
 
 
 def _merge(target: dict[Any, Metrics], key: Any, metrics: Metrics) -> None:
@@ -163,7 +172,7 @@ def _event_metrics(rand: Callable[[], float], long_context: bool) -> Metrics:
     cache_read = 0 if rand() < 0.4 else between(rand, 1_000, 120_000)
     output = between(rand, 50, 8_000)
     searches = 0 if rand() < 0.85 else between(rand, 1, 6)
-    return (uncached, cache_1h, cache_5m, cache_read, output, searches)
+    return (uncached, cache_1h, cache_5m, cache_read, output, searches, 1)
 
 
 def generate_day(h: Hasher, streams: tuple[Stream, ...], day: date) -> DayUsage:

@@ -31,6 +31,12 @@ def test_help_has_an_example() -> None:
         "--end-date",
         "--api-keys-shape",
         "--no-retry-after",
+        "--analytics-access",
+        "--analytics-actor-shape",
+        "--service-accounts-access",
+        "--rate-limits-access",
+        "--rate-limits-shape",
+        "--stale-cursor-every",
     ):
         assert option in result.stdout
 
@@ -98,3 +104,45 @@ def test_spawned_emulator_controls() -> None:
         assert [e["status"] for e in emu.requests()] == [529, 200, 200]
         emu.reset()
         assert emu.requests() == []
+
+
+def test_spawned_emulator_takes_the_optional_endpoint_switches() -> None:
+    config = EmulatorConfig(
+        seed=5,
+        users=6,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 1, 10),
+        analytics_access="forbidden",
+        service_accounts_access="not_found",
+        rate_limits_shape="group",
+        analytics_actor_shape="tagged",
+        stale_cursor_every=2,
+    )
+    with spawned_emulator(config) as emu:
+        headers = {
+            "x-api-key": emu.admin_key,
+            "anthropic-version": "2023-06-01",
+            "anthropic-beta": "analytics-usage-cost-2026-08-24",
+        }
+        with httpx.Client(base_url=emu.base_url, headers=headers) as client:
+            cost = client.get(
+                "/v1/organizations/analytics/cost",
+                params={"starting_at": "2026-01-02T00:00:00Z", "time_bucket_width": "1d"},
+            )
+            assert cost.status_code == 403
+            assert client.get("/v1/organizations/service_accounts").status_code == 404
+            limits = client.get("/v1/organizations/rate_limits").json()["data"]
+            assert all("group" in limit for limit in limits)
+            served = client.get("/_emulator/config").json()
+        assert served["analytics_actor_shape"] == "tagged"
+        assert served["stale_cursor_every"] == 2
+        assert served["rate_limits_access"] == "full"
+
+
+def test_bad_switch_values_are_refused() -> None:
+    for option, value in (("--analytics-access", "partial"), ("--stale-cursor-every", "0")):
+        result = subprocess.run(
+            [*COMMAND, option, value, "--port", "0"], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode != 0
+        assert option.lstrip("-").replace("-", "_") in result.stdout + result.stderr
