@@ -8,11 +8,14 @@ one declaration, one transform and one emulator endpoint.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 ORG = "/v1/organizations"
 
-Paging = Literal["single", "id", "days", "buckets"]
+Paging = Literal["single", "id", "next", "days", "buckets", "rows"]
+# The Usage and Cost Analytics API (beta) answers only requests that name its beta.
+ANALYTICS_BETA = (("anthropic-beta", "analytics-usage-cost-2026-08-24"),)
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,10 @@ class Endpoint:
 
     `paging`: "single" (one object), "id" (a list paged with `after_id`), "days" (one chain
     of page tokens per UTC day, `starting_at=YYYY-MM-DD`), "buckets" (a report of time
-    buckets paged with page tokens, asked for in the largest ranges it allows).
+    buckets paged with page tokens, asked for in the largest ranges it allows), "next" (a list
+    paged with `page` <- `next_page` until `next_page` is null), "rows" (an analytics report:
+    flat daily rows with `has_more`/`next_page`, asked for in ranges of at most 31 days; days
+    without usage have no rows).
     """
 
     path: str
@@ -37,10 +43,15 @@ class Endpoint:
     includes_today: bool = False
     # API keys name their workspace from the listed workspaces when the API sends only scope.
     resolve_key_workspaces: bool = False
+    # Extra request headers (the analytics beta).
+    headers: tuple[tuple[str, str], ...] = ()
+    # The first day the endpoint has data, and how many days back it answers at all.
+    data_from: date | None = None
+    history_days: int | None = None
 
     @property
     def is_window(self) -> bool:
-        return self.paging in ("days", "buckets")
+        return self.paging in ("days", "buckets", "rows")
 
 
 WORKSPACES = Endpoint(f"{ORG}/workspaces", "id", (("include_archived", "true"),))
@@ -54,3 +65,28 @@ USAGE_MESSAGES = Endpoint(
     f"{ORG}/usage_report/messages", "buckets", group_by=None, bucket_width_option=True
 )
 COST = Endpoint(f"{ORG}/cost_report", "buckets", group_by=("workspace_id", "description"))
+
+# The Usage and Cost Analytics API (beta): data from 2026-01-01, for the last 365 days.
+ANALYTICS_FIRST_DAY = date(2026, 1, 1)
+ANALYTICS_HISTORY_DAYS = 365
+ANALYTICS_DIMENSIONS = ("actor", "product", "model", "api_key_id", "workspace_id")
+
+
+def _analytics(path: str, group_by: tuple[str, ...]) -> Endpoint:
+    return Endpoint(
+        path,
+        "rows",
+        (("time_bucket_width", "1d"),),
+        group_by=group_by,
+        headers=ANALYTICS_BETA,
+        data_from=ANALYTICS_FIRST_DAY,
+        history_days=ANALYTICS_HISTORY_DAYS,
+    )
+
+
+ANALYTICS_COST = _analytics(
+    f"{ORG}/analytics/cost", (*ANALYTICS_DIMENSIONS, "cost_type", "token_type")
+)
+ANALYTICS_USAGE = _analytics(f"{ORG}/analytics/usage", ANALYTICS_DIMENSIONS)
+SERVICE_ACCOUNTS = Endpoint(f"{ORG}/service_accounts", "next", (("include_archived", "true"),))
+RATE_LIMITS = Endpoint(f"{ORG}/rate_limits", "next")

@@ -84,6 +84,7 @@ def ingest(
     plan.strategy = _strategy(incremental_strategy)
     plan.primary_key = tuple(primary_key)
     plan.full_refresh = full_refresh
+    plan.strict_tables = True  # a table asked for by name: unavailable is a failure
     plan.progress = progress or NullProgress()
     return run_load(plan)
 

@@ -7,70 +7,20 @@ all read these declarations; nothing else lists the tables.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
 
 from anthropic_ingest import endpoints as api
 from anthropic_ingest import transforms as t
-from anthropic_ingest.endpoints import Endpoint
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.schema import Column, col
-
-Mode = Literal["replace", "window"]
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A destination table: where its rows come from and how they are loaded."""
-
-    name: str
-    description: str
-    endpoint: str
-    source: Endpoint
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    to_rows: Callable[[dict[str, Any]], list[dict[str, Any]]]
-    mode: Mode = "replace"
-    cursor: str | None = None
-    not_provided: tuple[tuple[str, str], ...] = ()
-    # Fields the API documents as always sent: one that goes missing loads as null, with a
-    # warning, so a change in the API is noticed instead of silently blanking a column.
-    expected_fields: frozenset[str] = frozenset()
-    # Window tables: days re-read before the last day or bucket that loaded rows, because the
-    # API still adds to them for about that long (the lookback_days source option overrides).
-    lookback_days: int = 0
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def mode_text(self) -> str:
-        if self.mode == "window":
-            return (
-                f"incremental on {self.cursor}: each run re-loads a window of "
-                f"{'days' if self.source.paging == 'days' else 'buckets'} and replaces "
-                "exactly the rows of that window; a run without an interval resumes "
-                f"{self.lookback_days} days before the last {self.cursor} that loaded rows"
-            )
-        return "replace: every run loads the current state"
-
-
-def _one(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], list]:
-    def rows(record: dict[str, Any]) -> list[dict[str, Any]]:
-        return [fn(record)]
-
-    rows.__doc__ = fn.__doc__
-    return rows
-
-
-EXTRA = col(
-    "extra_fields",
-    "json",
-    "Fields the API sent that this version does not map to a column, as JSON (null when none).",
-    "(any unmapped field)",
+from anthropic_ingest.schema import col
+from anthropic_ingest.table_spec import EXTRA, Mode, TableSpec, one_row
+from anthropic_ingest.tables_analytics import (
+    ANALYTICS_COST,
+    ANALYTICS_USAGE,
+    RATE_LIMITS,
+    SERVICE_ACCOUNTS,
 )
+
+__all__ = ["TABLES", "Mode", "TableSpec", "get_table"]
 
 _ACTOR_KEY = (
     col("date", "date", "The UTC day the activity happened.", "date"),
@@ -121,7 +71,7 @@ CLAUDE_CODE_USAGE = TableSpec(
     cursor="date",
     lookback_days=3,
     key=("date", "actor_type", "actor_id", "terminal_type", "is_remote"),
-    to_rows=_one(t.claude_code_row),
+    to_rows=one_row(t.claude_code_row),
     columns=(
         *_ACTOR_KEY,
         col("organization_id", "text", "The organization's UUID."),
@@ -267,7 +217,7 @@ USAGE_REPORT = TableSpec(
     cursor="bucket",
     lookback_days=3,
     key=("bucket", *t.USAGE_DIMENSIONS),
-    to_rows=_one(t.usage_row),
+    to_rows=one_row(t.usage_row),
     columns=(
         col("bucket", "timestamp", "Start of the time bucket (UTC).", "data[].starting_at"),
         col("bucket_end", "timestamp", "End of the bucket (exclusive).", "data[].ending_at"),
@@ -346,7 +296,7 @@ COST_REPORT = TableSpec(
     cursor="bucket",
     lookback_days=7,
     key=("bucket", "workspace_id", "description"),
-    to_rows=_one(t.cost_row),
+    to_rows=one_row(t.cost_row),
     columns=(
         col("bucket", "timestamp", "Start of the day (UTC).", "data[].starting_at"),
         col("bucket_end", "timestamp", "End of the day (exclusive).", "data[].ending_at"),
@@ -382,7 +332,7 @@ ORGANIZATION = TableSpec(
     endpoint="GET /v1/organizations/me",
     source=api.ME,
     key=("id",),
-    to_rows=_one(t.organization_row),
+    to_rows=one_row(t.organization_row),
     columns=(
         col("id", "text", "Organization UUID."),
         col("name", "text", "Organization name."),
@@ -402,7 +352,7 @@ WORKSPACES = TableSpec(
     endpoint="GET /v1/organizations/workspaces?include_archived=true",
     source=api.WORKSPACES,
     key=("id",),
-    to_rows=_one(t.workspace_row),
+    to_rows=one_row(t.workspace_row),
     columns=(
         col("id", "text", "Workspace ID (wrkspc_…)."),
         col("name", "text", "Workspace name."),
@@ -443,7 +393,7 @@ API_KEYS = TableSpec(
     endpoint="GET /v1/organizations/api_keys",
     source=api.API_KEYS,
     key=("id",),
-    to_rows=_one(t.api_key_row),
+    to_rows=one_row(t.api_key_row),
     columns=(
         col("id", "text", "API key ID (apikey_…)."),
         col("name", "text", "Key name."),
@@ -500,7 +450,7 @@ INVITES = TableSpec(
     endpoint="GET /v1/organizations/invites",
     source=api.INVITES,
     key=("id",),
-    to_rows=_one(t.invite_row),
+    to_rows=one_row(t.invite_row),
     columns=(
         col("id", "text", "Invite ID (invite_…)."),
         col("email", "text", "Invitee's email."),
@@ -526,7 +476,7 @@ USERS = TableSpec(
     endpoint="GET /v1/organizations/users",
     source=api.USERS,
     key=("id",),
-    to_rows=_one(t.user_row),
+    to_rows=one_row(t.user_row),
     columns=(
         col("id", "text", "User ID (user_…)."),
         col("email", "text", "Email address."),
@@ -546,7 +496,7 @@ WORKSPACE_MEMBERS = TableSpec(
     endpoint="GET /v1/organizations/workspaces/{id}/members for every listed workspace",
     source=api.WORKSPACE_MEMBERS,
     key=("workspace_id", "user_id"),
-    to_rows=_one(t.member_row),
+    to_rows=one_row(t.member_row),
     columns=(
         col("workspace_id", "text", "Workspace ID."),
         col("user_id", "text", "User ID."),
@@ -575,6 +525,10 @@ TABLES: dict[str, TableSpec] = {
         INVITES,
         USERS,
         WORKSPACE_MEMBERS,
+        ANALYTICS_COST,
+        ANALYTICS_USAGE,
+        SERVICE_ACCOUNTS,
+        RATE_LIMITS,
     )
 }
 

@@ -86,17 +86,42 @@ class PageTokenPaginator(_CursorGuard):
         return [*self.init_request(params), ("page", self.cursor)]
 
 
+class NextPagePaginator(_CursorGuard):
+    """Style C: `page` (+ `limit` where the endpoint takes one), answered with `data` and
+    `next_page`, which is null on the last page (there is no `has_more`)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def init_request(self, params: Params) -> list[tuple[str, str]]:
+        size = [] if self.limit is None else [("limit", str(self.limit))]
+        return [*params, *size]
+
+    def update_state(self, path: str, body: dict[str, Any]) -> None:
+        cursor = body.get("next_page")
+        self._advance(path, cursor is not None, cursor, "next_page")
+
+    def update_request(self, params: Params) -> list[tuple[str, str]]:
+        assert self.cursor is not None
+        return [*self.init_request(params), ("page", self.cursor)]
+
+
 def paginate(
-    client: AdminClient, path: str, params: Params, paginator: Paginator
+    client: AdminClient,
+    path: str,
+    params: Params,
+    paginator: Paginator,
+    headers: Params = (),
 ) -> Iterator[dict[str, Any]]:
     """Yield every page body of `path`, in order, until the API says there is no more.
 
     A page's `data` is `RawRecords`: decoded when read, so a page waiting to be read costs its
-    bytes, not its objects.
+    bytes, not its objects. `headers` go with every request (an endpoint's beta).
     """
     request = paginator.init_request(params)
     while True:
-        body = client.get_page(path, request)
+        body = client.get_page(path, request, headers)
         data = body.get("data")
         if not isinstance(data, RawRecords) or not data.is_array():
             raise errors.ProtocolError(

@@ -12,13 +12,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from anthropic_ingest import endpoints as api
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPaginator, paginate
 from anthropic_ingest.client.bodies import RawRecords
+from anthropic_ingest.client.pagination import NextPagePaginator
 from anthropic_ingest.endpoints import Endpoint
 from anthropic_ingest.load.columnar import ColumnarPage, usage_tables
 from anthropic_ingest.load.source_uri import SourceConfig
@@ -31,6 +32,11 @@ R = TypeVar("R")
 
 CLAUDE_CODE_PAGE = 1000
 ID_PAGE = 1000
+# Analytics rows per page (the per-user sibling of the analytics reports takes 1-1000).
+ROWS_PAGE = 1000
+# A 410 (stale cursor: the API refreshed its data mid-pagination) restarts a window this
+# many times before the run gives up.
+MAX_RESTARTS = 3
 
 
 @dataclass
@@ -65,8 +71,30 @@ class ReportPage:
         return records
 
 
+@dataclass
+class RowsPage:
+    """A page of analytics rows, decoded when read; every row must lie in its request's
+    range, whose rows the load replaces (a row outside it could never be replaced)."""
+
+    data: RawRecords
+    start: datetime
+    end: datetime
+    path: str
+
+    def decode(self) -> list[dict[str, Any]]:
+        records = self.data.decode()
+        for record in records:
+            bucket = timestamp(record.get("starting_at"))
+            if bucket is None or not self.start <= bucket < self.end:
+                raise errors.ProtocolError(
+                    f"{self.path} returned a row for {record.get('starting_at')} when asked "
+                    f"for {rfc3339(self.start)}..{rfc3339(self.end)}; refusing to load it"
+                )
+        return records
+
+
 # One page of records: decoded already, raw JSON, or a report page; `read_page` decodes.
-Page = list[dict[str, Any]] | RawRecords | ReportPage
+Page = list[dict[str, Any]] | RawRecords | ReportPage | RowsPage
 
 
 def read_page(page: Page) -> list[dict[str, Any]]:
@@ -145,11 +173,23 @@ def fetch(
             pages = _with_key_workspaces(pages, set(_ids_of(client, api.WORKSPACES, config)))
         for page in pages:
             yield prepare(Batch([page["data"]]))
+    elif source.paging == "next":
+        paginator = NextPagePaginator(_cap(config, ID_PAGE))
+        for page in paginate(client, source.path, source.params, paginator, source.headers):
+            yield prepare(Batch([page["data"]]))
     elif window is None:
         raise ValueError(f"{spec.name} needs a window")
     elif source.paging == "days":
         yield from ordered_map(
             lambda day: prepare(_day(client, source, day, config)), window.days(), workers, stop
+        )
+    elif source.paging == "rows":
+        limit = _cap(config, ROWS_PAGE)
+        yield from ordered_map(
+            lambda chunk: prepare(_rows_chunk(client, source, limit, chunk)),
+            window.chunks(),
+            workers,
+            stop,
         )
     else:
         params = _report_params(source, window, config)
@@ -278,3 +318,55 @@ def _check_buckets(
             f"{path} returned {len(covered)} buckets for {rfc3339(start)}..{rfc3339(end)} "
             f"where {wanted} were expected; refusing to load a partial range"
         )
+
+
+def _rows_chunk(
+    client: AdminClient, endpoint: Endpoint, limit: int, chunk: tuple[datetime, datetime]
+) -> Batch:
+    """An analytics window of at most 31 days, read whole before the loader sees any of it
+    (a stale cursor restarts it from page 1). Its covered days are the days asked for, not
+    the days that had rows: the API sends no rows for a day without usage."""
+    start, end = chunk
+    request = [
+        ("starting_at", rfc3339(start)),
+        ("ending_at", rfc3339(end)),
+        *endpoint.params,
+        *(("group_by[]", d) for d in endpoint.group_by or ()),
+    ]
+    covered: list[datetime] = []
+
+    def pages() -> Iterator[Page]:
+        raw = _rows_pages(client, endpoint, request, limit)
+        covered.extend(start + timedelta(days=i) for i in range((end - start).days))
+        for data in raw:
+            yield RowsPage(data, start, end, endpoint.path)
+
+    return Batch(pages(), covered)
+
+
+def _rows_pages(
+    client: AdminClient, endpoint: Endpoint, request: list[tuple[str, str]], limit: int
+) -> list[RawRecords]:
+    """Every page of one analytics request. A 410 on a request that carried a page cursor
+    means the API refreshed its data: the rows read so far are dropped and the window is
+    read again from page 1, at most MAX_RESTARTS times."""
+    restarts = 0
+    while True:
+        paginator = PageTokenPaginator(limit=limit)
+        pages: list[RawRecords] = []
+        try:
+            for page in paginate(client, endpoint.path, request, paginator, endpoint.headers):
+                pages.append(page["data"])
+            return pages
+        except errors.ApiError as exc:
+            if exc.status != 410 or paginator.cursor is None:
+                raise
+            if restarts == MAX_RESTARTS:
+                raise errors.ApiError(
+                    f"{endpoint.path} kept expiring its page cursor (410: the API was "
+                    f"refreshing its data) after {MAX_RESTARTS} restarts; try again later",
+                    status=410,
+                    error_type=exc.error_type,
+                    request_id=exc.request_id,
+                ) from None
+            restarts += 1

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from anthropic_ingest import errors
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.load.destinations import DestinationConfig
 from anthropic_ingest.load.progress import NullProgress, ProgressSink
@@ -42,6 +43,9 @@ class LoadPlan:
     progress: ProgressSink = field(default_factory=NullProgress)
     now: datetime | None = None
     lock_timeout: float = 1800.0
+    # `ingest` (a table asked for by name): a table that is not available, or an interval
+    # outside the days a table has data for, fails the run instead of being skipped.
+    strict_tables: bool = False
 
 
 @dataclass
@@ -96,3 +100,20 @@ def load_mode(spec: TableSpec, plan: LoadPlan) -> LoadMode:
     if mode in ("window", "merge") and not plan.destination.supports_merge:
         return "replace"
     return mode
+
+
+def unavailable_reason(spec: TableSpec, error: errors.IngestError) -> str | None:
+    """Why an optional table is not available to this organization or key (a 403 or a 404
+    on its endpoint), in a few words; None for any other failure, and for every table of
+    the original product page."""
+    if not spec.optional or not isinstance(error, errors.ApiError):
+        return None
+    path = spec.source.path
+    if error.status == 403:
+        return (
+            f"permission denied (403 on {path}): the key lacks it, or the organization's "
+            "plan does not include it"
+        )
+    if error.status == 404:
+        return f"not offered to this organization (404 on {path})"
+    return None

@@ -11,6 +11,7 @@ import re
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import dlt
@@ -22,6 +23,7 @@ from anthropic_ingest.client import AdminClient
 from anthropic_ingest.load.plan import LoadPlan, LoadReport
 from anthropic_ingest.load.resources import FirstDay, GroupLoader, group_targets
 from anthropic_ingest.load.run_lock import run_lock
+from anthropic_ingest.load.windows import check_history, history_limit, history_start
 
 ORGANIZATION_PATH = "/v1/organizations/me"
 
@@ -35,6 +37,8 @@ def run_load(plan: LoadPlan) -> LoadReport:
     """Fetch every target of `plan` and load it; raise an IngestError on any failure (an
     IncompleteLoadError, carrying the report, when some tables loaded and others failed)."""
     started = time.monotonic()
+    if plan.strict_tables:
+        _check_intervals(plan)
     for warning in plan.source.warnings:
         plan.progress.note(f"warning: {warning}")
     with (
@@ -89,6 +93,19 @@ def run_load(plan: LoadPlan) -> LoadReport:
     return report
 
 
+def _check_intervals(plan: LoadPlan) -> None:
+    """`ingest`: refuse, before any request, an interval reaching before the first day a
+    table has data for (a sync clips it, or skips the table, instead)."""
+    now = plan.now or datetime.now(UTC)
+    for target in plan.targets:
+        source = target.spec.source
+        if source.data_from is None or source.history_days is None:
+            continue
+        earliest = history_start(source.data_from, source.history_days, now)
+        limit = history_limit(source.data_from, source.history_days, earliest)
+        check_history(plan.interval, target.spec.name, earliest, limit)
+
+
 def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -> None:
     """Fetch the current-state tables whole, together, before the destination is touched.
     With a single table a failure is raised as it is; with several, the failed ones are left
@@ -110,7 +127,8 @@ def _load_rounds(pipeline: dlt.Pipeline, loaders: list[GroupLoader], plan: LoadP
     options: dict[str, Any] = {"loader_file_format": plan.destination.loader_file_format}
     if plan.full_refresh:
         options["refresh"] = "drop_resources"
-    pending = [loader for loader in loaders if loader.failure is None]
+    # An optional table that is not available is left as it was, like one that failed.
+    pending = [loader for loader in loaders if loader.failure is None and not loader.unavailable]
     while pending:
         try:
             pipeline.run([loader.resource() for loader in pending], **options)

@@ -131,6 +131,47 @@ def plan_window(
     return Window(start, end, width, advances_state=interval.end is None)
 
 
+def history_start(first_day: date, history_days: int, now: datetime) -> datetime:
+    """The earliest day an endpoint with a limited history answers for: its first day of
+    data, or the first whole day of its last `history_days` days, whichever is later."""
+    first = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    return max(first, ceil_to(now - timedelta(days=history_days), "1d"))
+
+
+def history_limit(first_day: date, history_days: int, earliest: datetime) -> str:
+    """Why there is nothing before `earliest`, in a few words."""
+    if earliest.date() == first_day:
+        return f"no data before {first_day.isoformat()}"
+    return f"data for the last {history_days} days only (from {earliest.date().isoformat()})"
+
+
+def clip_interval(interval: Interval, earliest: datetime) -> Interval | None:
+    """`interval` without what lies before `earliest`; None when nothing is left."""
+    if interval.end is not None and interval.end <= earliest:
+        return None
+    if interval.start is not None and interval.start < earliest:
+        return Interval(earliest, interval.end)
+    return interval
+
+
+def check_history(interval: Interval, table: str, earliest: datetime, limit: str) -> None:
+    """Refuse an explicit interval that reaches before the first day `table` has data."""
+    if interval.start is not None:
+        flag, moment, outside = "--interval-start", interval.start, interval.start < earliest
+    elif interval.end is not None:
+        # The end is exclusive here: the user's inclusive end is the moment before it.
+        moment = interval.end - timedelta(microseconds=1)
+        flag, outside = "--interval-end", interval.end <= earliest
+    else:
+        return
+    if not outside:
+        return
+    raise UsageError(
+        f"{flag} {moment:%Y-%m-%d} is outside the range {table} has data for ({limit}): use "
+        f"an interval from {earliest:%Y-%m-%d} to today"
+    )
+
+
 def ceil_to(moment: datetime, width: str) -> datetime:
     floored = floor_to(moment, width)
     return floored if floored == moment else floored + timedelta(seconds=BUCKET_SECONDS[width])

@@ -67,7 +67,7 @@ def test_every_table_readable_exits_zero(emu: Any) -> None:
     assert fact(result, "kind").startswith("Console organization (Admin API)")
     assert "anthropic-version 2023-06-01" in fact(result, "API version sent")
     assert fact(result, "key") == "accepted"
-    assert fact(result, "requests") == "9 sent, 0 retried; no 429 (rate-limited) answer"
+    assert fact(result, "requests") == "13 sent, 0 retried; no 429 (rate-limited) answer"
     assert result.stdout.rstrip().endswith("docs/coverage.md")
     assert result.stderr == ""
 
@@ -75,7 +75,7 @@ def test_every_table_readable_exits_zero(emu: Any) -> None:
 def test_one_small_request_per_family(emu: Any) -> None:
     run_check(emu)
     paths = [entry["path"] for entry in emu.requests()]
-    assert len(paths) == len(set(paths)) == 9
+    assert len(paths) == len(set(paths)) == 13
     members = [p for p in paths if p.endswith("/members")]
     assert len(members) == 1 and members[0].startswith(f"{ORG}/workspaces/wrkspc_")
     assert {p for p in paths if p != members[0]} == {
@@ -87,6 +87,10 @@ def test_one_small_request_per_family(emu: Any) -> None:
         f"{ORG}/usage_report/claude_code",
         f"{ORG}/usage_report/messages",
         f"{ORG}/cost_report",
+        f"{ORG}/analytics/cost",
+        f"{ORG}/analytics/usage",
+        f"{ORG}/service_accounts",
+        f"{ORG}/rate_limits",
     }
 
 
@@ -190,7 +194,7 @@ def test_retries_are_few_and_reported(emu: Any) -> None:
     assert result.code == 3
     assert sum(1 for e in emu.requests() if e["path"] == f"{ORG}/invites") == 3
     assert access(result)["invites"].startswith("not available: the Admin API failed")
-    assert fact(result, "requests").startswith("11 sent, 2 retried")
+    assert fact(result, "requests").startswith("15 sent, 2 retried")
 
 
 @pytest.mark.parametrize(
@@ -204,7 +208,7 @@ def test_rate_limiting_seen_is_reported(emu: Any, fault: dict[str, str], said: s
     emu.script(f"{ORG}/users", [{"kind": "status", "status": 429, **fault}])
     result = run_check(emu, retry_backoff_seconds=0.01)
     assert result.code == 0, result.output
-    assert fact(result, "requests") == f"10 sent, 1 retried; 1 answered 429 ({said})"
+    assert fact(result, "requests") == f"14 sent, 1 retried; 1 answered 429 ({said})"
 
 
 def test_a_bad_source_uri_is_a_usage_error() -> None:
@@ -256,3 +260,33 @@ def test_newest_shape_needs_the_workspaces_to_tell(shaped: Any) -> None:
     assert fact(result, "Default workspace").startswith(
         "unknown: the workspaces could not all be listed to tell"
     )
+
+
+@pytest.mark.parametrize(
+    ("level", "why"),
+    [
+        ("forbidden", "permission denied (403): the key lacks it, or the plan does not include it"),
+        ("not_found", "not offered to this organization (404)"),
+    ],
+)
+def test_optional_tables_unavailable_still_exit_zero(level: str, why: str) -> None:
+    config = EmulatorConfig(
+        seed=11,
+        users=14,
+        start_date=DATA_START,
+        end_date=DATA_END,
+        analytics_access=level,
+        service_accounts_access=level,
+        rate_limits_access=level,
+    )
+    optional = ("analytics_cost", "analytics_usage", "service_accounts", "rate_limits")
+    with running_emulator(config) as emu:
+        result = run_check(emu)
+        sent = {entry["path"]: entry for entry in emu.requests()}
+    assert result.code == 0, result.output
+    verdicts = access(result)
+    assert {name: verdicts[name] for name in optional} == dict.fromkeys(
+        optional, f"not available: {why}"
+    )
+    assert all(verdicts[name] == "readable" for name in ORIGINAL)
+    assert f"{ORG}/analytics/cost" in sent

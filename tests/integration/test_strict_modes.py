@@ -18,8 +18,11 @@ import pytest
 from anthropic_ingest import service
 from anthropic_ingest.emulator import EmulatorConfig, running_emulator
 from anthropic_ingest.emulator.org import SyntheticOrg
-from anthropic_ingest.tables import TABLES
+from anthropic_ingest.tables import TABLES as ALL_TABLES
 from tests.conftest import Destination, source_uri
+
+# This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
+TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
 
 FIRST, LAST = "2025-01-01", "2025-01-06"
 FAST = {"retry_backoff_seconds": "0.01", "max_retries": "8", "timeout": "10"}
