@@ -90,7 +90,8 @@ class IncompleteLoadError(IngestError):
 
     def __init__(self, report: Any, failures: list[IngestError]) -> None:
         failed = [t for t in report.tables if t.failed is not None]
-        loaded = [t.table for t in report.tables if t.failed is None]
+        # A skipped table (not available, or no data in the interval) was not loaded either.
+        loaded = [t.table for t in report.tables if t.failed is None and t.skipped is None]
         first = failed[0]
         others = f" (and {len(failed) - 1} more table(s))" if len(failed) > 1 else ""
         kept = f"; loaded: {', '.join(loaded)}" if loaded else ""

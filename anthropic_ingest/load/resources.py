@@ -199,6 +199,7 @@ class GroupLoader:
         for report in self.reports.values():
             report.skipped = f"not available: {reason}"
         self.plan.progress.note(f"{self.lead.table} is not available: {reason}")
+        self._finish()
         return None
 
     def _round(self, resume: ResumeState) -> Iterator[Any]:

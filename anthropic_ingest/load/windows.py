@@ -17,6 +17,7 @@ DEFAULT_START = datetime(2023, 1, 1, tzinfo=UTC)
 BUCKET_SECONDS = {"1d": 86400, "1h": 3600, "1m": 60}
 # Buckets per request: the largest page each report accepts.
 MAX_BUCKETS = {"1d": 31, "1h": 168, "1m": 1440}
+HISTORY_MARGIN = timedelta(hours=1)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -135,7 +136,10 @@ def history_start(first_day: date, history_days: int, now: datetime) -> datetime
     """The earliest day an endpoint with a limited history answers for: its first day of
     data, or the first whole day of its last `history_days` days, whichever is later."""
     first = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
-    return max(first, ceil_to(now - timedelta(days=history_days), "1d"))
+    # A margin, so that a day starting just inside the range at `now` is not outside it by
+    # the time its request is sent.
+    oldest = now - timedelta(days=history_days) + HISTORY_MARGIN
+    return max(first, ceil_to(oldest, "1d"))
 
 
 def history_limit(first_day: date, history_days: int, earliest: datetime) -> str:
