@@ -61,13 +61,26 @@ def run_demo(
     users: int = 50,
     days: int = 90,
     progress: ProgressSink | None = None,
+    org_type: str = "console",
 ) -> DemoResult:
-    """Serve a synthetic organization, sync every table from it, and write the report."""
+    """Serve a synthetic organization, sync every table from it, and write the report.
+
+    `org_type="enterprise"` serves a Claude Enterprise org and syncs with its Analytics key.
+    """
     today = datetime.now(UTC).date()
     first, last = today - timedelta(days=days), today - timedelta(days=1)
-    config = EmulatorConfig(seed=DEMO_SEED, users=users, start_date=first, end_date=last)
+    config = EmulatorConfig(
+        seed=DEMO_SEED,
+        users=users,
+        start_date=first,
+        end_date=last,
+        org_type=org_type,
+        # The real 60 requests/min would stretch a demo over many minutes.
+        enterprise_rate_limit_rpm=None,
+    )
     with running_emulator(config) as emu:
-        source = f"anthropic://?api_key={emu.admin_key}&base_url={emu.base_url}"
+        key = emu.analytics_key if org_type == "enterprise" else emu.admin_key
+        source = f"anthropic://?api_key={key}&base_url={emu.base_url}"
         load = service.sync(
             source,
             dest_uri,

@@ -12,8 +12,11 @@ from anthropic_ingest.emulator.config import (
     ACTOR_SHAPES,
     API_KEYS_SHAPES,
     DEFAULT_ADMIN_KEY,
+    DEFAULT_ANALYTICS_KEY,
     DEFAULT_SEED,
     DEFAULT_USERS,
+    ENTERPRISE_RPM,
+    ORG_TYPES,
     RATE_LIMITS_SHAPES,
     EmulatorConfig,
 )
@@ -30,6 +33,7 @@ Example:
 
 \b
   anthropic-ingest emulator --port 8765 --seed 7 --users 200 --start-date 2025-01-01
+  anthropic-ingest emulator --org-type enterprise
 """
 
 
@@ -45,6 +49,10 @@ def _banner(emulator: Emulator) -> None:
     )
     print(f"base URL:  {emulator.base_url}")
     print(f"admin key: {emulator.admin_key}")
+    if config.org_type == "enterprise":
+        rpm = config.enterprise_rate_limit_rpm
+        limit = "no limit" if rpm is None else f"{rpm} requests/min"
+        print(f"analytics key: {emulator.analytics_key} (Claude Enterprise; {limit})")
     print(
         f'example:   curl -H "x-api-key: {emulator.admin_key}" '
         f'-H "anthropic-version: 2023-06-01" {emulator.base_url}/v1/organizations/me'
@@ -118,6 +126,24 @@ def emulator(
         "--stale-cursor-every",
         help="Answer every Nth analytics request that carries a page token with 410.",
     ),
+    org_type: str = typer.Option(
+        "console",
+        "--org-type",
+        help=f"The kind of organization, one of {', '.join(ORG_TYPES)}: enterprise also "
+        "accepts the Analytics key and serves the Enterprise Analytics API, RBAC groups and "
+        "effective spend limits.",
+    ),
+    analytics_key: str = typer.Option(
+        DEFAULT_ANALYTICS_KEY,
+        "--analytics-key",
+        help="The Analytics API key (scope read:analytics) an enterprise org accepts.",
+    ),
+    enterprise_rate_limit_rpm: int = typer.Option(
+        ENTERPRISE_RPM,
+        "--enterprise-rate-limit-rpm",
+        help="Requests per minute per organization on the Enterprise Analytics and spend "
+        "limit endpoints (0: no limit).",
+    ),
 ) -> None:
     try:
         config = EmulatorConfig(
@@ -137,6 +163,9 @@ def emulator(
             rate_limits_access=rate_limits_access,
             rate_limits_shape=rate_limits_shape,
             stale_cursor_every=stale_cursor_every,
+            org_type=org_type,
+            analytics_key=analytics_key,
+            enterprise_rate_limit_rpm=enterprise_rate_limit_rpm or None,
             host=host,
             port=port,
         )

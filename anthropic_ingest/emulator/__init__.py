@@ -12,7 +12,11 @@ expected data directly. See docs/emulator.md.
 
 from __future__ import annotations
 
-from anthropic_ingest.emulator.config import DEFAULT_ADMIN_KEY, EmulatorConfig
+from anthropic_ingest.emulator.config import (
+    DEFAULT_ADMIN_KEY,
+    DEFAULT_ANALYTICS_KEY,
+    EmulatorConfig,
+)
 from anthropic_ingest.emulator.faults import KINDS as FAULT_KINDS
 from anthropic_ingest.emulator.org import SyntheticOrg
 from anthropic_ingest.emulator.remote import RemoteEmulator, spawned_emulator
@@ -20,6 +24,7 @@ from anthropic_ingest.emulator.runner import Emulator, running_emulator, serve, 
 
 __all__ = [
     "DEFAULT_ADMIN_KEY",
+    "DEFAULT_ANALYTICS_KEY",
     "FAULT_KINDS",
     "Emulator",
     "EmulatorConfig",

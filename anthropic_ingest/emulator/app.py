@@ -7,7 +7,6 @@ its own validation (400/404).
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 from collections.abc import Mapping
@@ -15,16 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from anthropic_ingest.emulator import control, faults, routes
+from anthropic_ingest.emulator import access, control, faults, routes
+from anthropic_ingest.emulator.access import credential
 from anthropic_ingest.emulator.config import EmulatorConfig
-from anthropic_ingest.emulator.errors import ApiError, invalid_request, new_request_id, not_found
+from anthropic_ingest.emulator.errors import ApiError, new_request_id, not_found
 from anthropic_ingest.emulator.org import SyntheticOrg
 from anthropic_ingest.emulator.params import Query
 from anthropic_ingest.emulator.requestlog import RequestLog
 from anthropic_ingest.emulator.responses import Outcome, error_outcome, json_outcome
 
 log = logging.getLogger(__name__)
-API_VERSIONS = ("2023-06-01",)
+API_VERSIONS = access.API_VERSIONS
 RUNTIME_SETTINGS = (
     "latency_ms",
     "rate_limit_rpm",
@@ -37,6 +37,7 @@ RUNTIME_SETTINGS = (
     "rate_limits_access",
     "rate_limits_shape",
     "stale_cursor_every",
+    "enterprise_rate_limit_rpm",
 )
 STALE = "The page token has expired; restart pagination from the first page."
 
@@ -51,19 +52,6 @@ class HttpRequest:
     body: bytes = b""
 
 
-def credential(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """(kind, secret) of the credential sent: "x-api-key", "bearer", "other" or None."""
-    if "x-api-key" in headers:
-        return "x-api-key", headers["x-api-key"]
-    authorization = headers.get("authorization")
-    if authorization is None:
-        return None, None
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() == "bearer":
-        return "bearer", token.strip()
-    return "other", None
-
-
 class EmulatorApp:
     """State of one emulator (org, scripts, log, limiter) and the request pipeline."""
 
@@ -73,6 +61,7 @@ class EmulatorApp:
         self.scripts = faults.ScriptBook()
         self.log = RequestLog(config.request_log_limit)
         self.limiter = faults.RateLimiter(config.rate_limit_rpm)
+        self.enterprise_limiter = faults.RateLimiter(config.enterprise_rate_limit_rpm)
         self.chaos = faults.RandomFaults(config.fault_rate, config.seed)
         self._lock = threading.Lock()
         self._cursor_calls = 0  # analytics requests with a page token, for stale_cursor_every
@@ -83,6 +72,7 @@ class EmulatorApp:
         self.scripts.clear()
         self.log.clear()
         self.limiter.clear()
+        self.enterprise_limiter.clear()
         self.chaos.reset()
         with self._lock:
             self._cursor_calls = 0
@@ -104,6 +94,9 @@ class EmulatorApp:
             self.config = self.config.with_changes(**settings)
             if "rate_limit_rpm" in settings:
                 self.limiter = faults.RateLimiter(self.config.rate_limit_rpm)
+            if "enterprise_rate_limit_rpm" in settings:
+                rpm = self.config.enterprise_rate_limit_rpm
+                self.enterprise_limiter = faults.RateLimiter(rpm)
             if "fault_rate" in settings:
                 self.chaos = faults.RandomFaults(self.config.fault_rate, self.config.seed)
             if "api_keys_shape" in settings:
@@ -146,7 +139,7 @@ class EmulatorApp:
             auth=credential(request.headers)[0],
             fault=outcome.fault,
             request_id=request_id,
-            secret=self.config.admin_key,
+            secret=(self.config.admin_key, self.config.analytics_key),
             version=request.headers.get("anthropic-version"),
             beta=request.headers.get("anthropic-beta"),
         )
@@ -184,7 +177,8 @@ class EmulatorApp:
             raise not_found()
         if request.method != "GET":
             raise ApiError(405, f"{request.method} is not supported by this emulator (reads only)")
-        self._check_headers(request.headers)
+        route = matched[0]
+        access.check(self.config, request.headers, route.family)
         org = self.org
         retry = self.limiter.admit()
         if retry is not None:
@@ -192,11 +186,17 @@ class EmulatorApp:
             # The real report endpoints answer 429 without retry-after (changes file, §1).
             waits = [("retry-after", str(retry))] if self.config.rate_limit_retry_after else []
             raise ApiError(429, message, headers=waits)
+        if route.enterprise_limited and self.enterprise_limiter.admit() is not None:
+            # §1: 60 requests/min per organization; the report endpoints send no retry-after.
+            per_minute = self.enterprise_limiter.per_minute
+            raise ApiError(
+                429, f"Rate limit of {per_minute} requests per minute per organization exceeded."
+            )
         chaos = self.chaos.roll()
         if chaos is not None:
             raise chaos
-        route, params = matched
-        if route.paging == "analytics" and query.value("page") is not None:
+        params = matched[1]
+        if route.paging in ("analytics", "engagement") and query.value("page") is not None:
             self._expire_cursor()
         config = self.config
         path = urlsplit(request.target).path
@@ -209,7 +209,7 @@ class EmulatorApp:
         return json_outcome(200, page, [("anthropic-organization-id", org.organization["id"])])
 
     def _expire_cursor(self) -> None:
-        """410 for every Nth analytics request with a cursor (`stale_cursor_every`)."""
+        """410 for every Nth analytics or engagement request with a cursor."""
         every = self.config.stale_cursor_every
         if every is None:
             return
@@ -218,18 +218,3 @@ class EmulatorApp:
             stale = self._cursor_calls % every == 0
         if stale:
             raise ApiError(410, STALE, fault="stale_cursor")
-
-    def _check_headers(self, headers: Mapping[str, str]) -> None:
-        """401 without the admin key, then 400 without a supported anthropic-version."""
-        kind, secret = credential(headers)
-        if kind is None:
-            raise ApiError(401, "x-api-key header is required")
-        if secret is None or not hmac.compare_digest(
-            secret.encode("utf-8"), self.config.admin_key.encode("utf-8")
-        ):
-            raise ApiError(401, "invalid x-api-key" if kind == "x-api-key" else "invalid token")
-        version = headers.get("anthropic-version")
-        if version is None:
-            raise invalid_request("anthropic-version: header is required")
-        if version not in API_VERSIONS:
-            raise invalid_request(f"anthropic-version: {version!r} is not a valid version")

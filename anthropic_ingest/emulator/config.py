@@ -9,6 +9,13 @@ from anthropic_ingest.emulator.timeutil import utc_today
 
 # Distinctive on purpose: tests grep every output of the tool for it to prove it never leaks.
 DEFAULT_ADMIN_KEY = "sk-ant-admin01-emulator-Xq7vR2mLp9KdT4wZs8NcYb3HfJ6gUe1AoPiVtQ5r"
+# The Claude Enterprise Analytics key (scope read:analytics); accepted in "enterprise" orgs only.
+DEFAULT_ANALYTICS_KEY = "sk-ant-api01-analytics-emulator-Kw3nB8vQz5TfR1mYp7HdL2sXc9JgU4aE"
+# "console": a Claude Console org (Admin key only). "enterprise": a Claude Enterprise org, which
+# also accepts the Analytics key and serves the Enterprise Analytics API (docs/emulator.md).
+ORG_TYPES = ("console", "enterprise")
+# §1: Enterprise Analytics and Spend Limits endpoints allow 60 requests/min per organization.
+ENTERPRISE_RPM = 60
 DEFAULT_SEED = 42
 DEFAULT_USERS = 25
 DEFAULT_DAYS = 90
@@ -36,7 +43,9 @@ class EmulatorConfig:
     one of API_KEYS_SHAPES; `rate_limit_retry_after=False` sends the rate-limit 429 without a
     `retry-after` header, as the real Admin report endpoints do. The `*_access` fields take one
     of ACCESS_LEVELS; `stale_cursor_every=N` answers every Nth analytics request that carries
-    a `page` cursor with 410.
+    a `page` cursor with 410. `org_type` is one of ORG_TYPES; an "enterprise" org also
+    accepts `analytics_key` (scope read:analytics) and limits its Enterprise Analytics and
+    spend-limit endpoints to `enterprise_rate_limit_rpm` requests per minute.
     """
 
     seed: int = DEFAULT_SEED
@@ -58,6 +67,9 @@ class EmulatorConfig:
     rate_limits_access: str = "full"
     rate_limits_shape: str = "group_type"
     stale_cursor_every: int | None = None
+    org_type: str = "console"
+    analytics_key: str = DEFAULT_ANALYTICS_KEY
+    enterprise_rate_limit_rpm: int | None = ENTERPRISE_RPM
 
     def __post_init__(self) -> None:
         if not 1 <= self.users <= MAX_USERS:
@@ -78,6 +90,8 @@ class EmulatorConfig:
             raise ValueError("rate_limit_retry_after must be true or false")
         if not self.admin_key:
             raise ValueError("admin_key must not be empty")
+        if not self.analytics_key or self.analytics_key == self.admin_key:
+            raise ValueError("analytics_key must be non-empty and differ from admin_key")
         start, end = self.data_range()
         if start > end:
             raise ValueError(f"start_date {start} is after end_date {end}")
@@ -90,6 +104,7 @@ class EmulatorConfig:
             "service_accounts_access": ACCESS_LEVELS,
             "rate_limits_access": ACCESS_LEVELS,
             "rate_limits_shape": RATE_LIMITS_SHAPES,
+            "org_type": ORG_TYPES,
         }
         for name, allowed in choices.items():
             value = getattr(self, name)
@@ -100,6 +115,9 @@ class EmulatorConfig:
             raise ValueError(f"stale_cursor_every must be an integer or null, got {every!r}")
         if every is not None and every < 1:
             raise ValueError("stale_cursor_every must be >= 1 (or None for never)")
+        rpm = self.enterprise_rate_limit_rpm
+        if rpm is not None and (not isinstance(rpm, int) or isinstance(rpm, bool) or rpm < 1):
+            raise ValueError("enterprise_rate_limit_rpm must be an integer >= 1 (or None)")
 
     def data_range(self) -> tuple[date, date]:
         """The inclusive range of days that carry report data."""

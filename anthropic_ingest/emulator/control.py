@@ -43,6 +43,8 @@ def _config(app: EmulatorApp, body: Body) -> Any:
         "rate_limits_access": config.rate_limits_access,
         "rate_limits_shape": config.rate_limits_shape,
         "stale_cursor_every": config.stale_cursor_every,
+        "org_type": config.org_type,
+        "enterprise_rate_limit_rpm": config.enterprise_rate_limit_rpm,
         "organization_id": app.org.organization["id"],
     }
 

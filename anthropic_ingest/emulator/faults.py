@@ -226,7 +226,7 @@ def alter_page(
     """Apply a repeat_cursor / has_more_no_cursor fault to a page, in place."""
     if paging is None or fault.kind not in ("repeat_cursor", "has_more_no_cursor"):
         return
-    if paging == "list":  # `next_page` is the only cursor and there is no has_more
+    if paging in ("list", "engagement"):  # `next_page` is the only cursor, no has_more
         if fault.kind == "repeat_cursor":
             page["next_page"] = query.value("page") or cursors.issue(query, path, {"o": 0})
         return

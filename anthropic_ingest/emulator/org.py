@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from functools import lru_cache
+from decimal import Decimal
+from functools import cached_property, lru_cache
 from typing import Any
 
 from anthropic_ingest.emulator import accounts, cost, jsonenc
@@ -23,8 +24,9 @@ from anthropic_ingest.emulator.config import (
     EmulatorConfig,
 )
 from anthropic_ingest.emulator.directory import build_directory
+from anthropic_ingest.emulator.enterprise_org import EnterpriseOrg
 from anthropic_ingest.emulator.hashing import Hasher
-from anthropic_ingest.emulator.timeutil import WIDTHS, format_bucket
+from anthropic_ingest.emulator.timeutil import WIDTHS, day_start, format_bucket
 from anthropic_ingest.emulator.usage import UsageModel, bucket_starts, usage_rows
 
 Record = dict[str, Any]
@@ -310,6 +312,22 @@ class SyntheticOrg:
             for start in bucket_starts(first, end, bucket_width)
             for row in self.analytics.rows(kind, start, bucket_width, grouping, actor_shape)
         ]
+
+    @cached_property
+    def enterprise(self) -> EnterpriseOrg:
+        """The Claude Enterprise views (RBAC groups, engagement, spend limits), built on use."""
+        return EnterpriseOrg(
+            self._h, self._dir, self.claude_code_records, self.has_data, self.user_cost
+        )
+
+    def user_cost(self, day: date) -> dict[str, Decimal]:
+        """Each user's `/analytics/cost` amount of `day` (cents), from the rows by actor."""
+        totals: dict[str, Decimal] = {}
+        for row in self.analytics.rows("cost", day_start(day), "1d", ("actor",), "tagged"):
+            actor = row["group"]["actor"]
+            if isinstance(actor, str) and actor.startswith("user_"):
+                totals[actor] = totals.get(actor, Decimal(0)) + Decimal(row["cost"]["amount"])
+        return totals
 
     def claude_code_records(self, day: date) -> list[Record]:
         """Every Claude Code record of `day` in the order the endpoint pages through them."""

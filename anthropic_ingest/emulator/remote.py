@@ -36,6 +36,10 @@ class RemoteEmulator:
         return self.config.admin_key
 
     @property
+    def analytics_key(self) -> str:
+        return self.config.analytics_key
+
+    @property
     def org(self) -> SyntheticOrg:
         if self._org is None:
             self._org = SyntheticOrg.from_config(self.config)
@@ -97,6 +101,9 @@ def _command(config: EmulatorConfig) -> list[str]:
         command += ["--stale-cursor-every", str(config.stale_cursor_every)]
     if config.rate_limit_rpm is not None:
         command += ["--rate-limit-rpm", str(config.rate_limit_rpm)]
+    command += ["--org-type", config.org_type, "--analytics-key", config.analytics_key]
+    rpm = config.enterprise_rate_limit_rpm
+    command += ["--enterprise-rate-limit-rpm", "0" if rpm is None else str(rpm)]
     return command
 
 

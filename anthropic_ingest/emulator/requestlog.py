@@ -2,7 +2,7 @@
 
 It records the method, path, parsed query, status, which credential style was used, the
 `anthropic-version` and `anthropic-beta` headers sent and any fault; never a credential, and
-any value holding the admin key is masked.
+any value holding the admin key or the Analytics key is masked.
 """
 
 from __future__ import annotations
@@ -33,12 +33,17 @@ class RequestLog:
         auth: str | None,
         fault: str | None,
         request_id: str,
-        secret: str,
+        secret: str | tuple[str, ...],
         version: str | None = None,
         beta: str | None = None,
     ) -> None:
-        pairs = [[k, MASK if secret in v else v] for k, v in query]
-        version, beta = (None if v is None or secret in v else v for v in (version, beta))
+        secrets = (secret,) if isinstance(secret, str) else secret
+
+        def leaks(value: str) -> bool:
+            return any(s in value for s in secrets)
+
+        pairs = [[k, MASK if leaks(v) else v] for k, v in query]
+        version, beta = (None if v is None or leaks(v) else v for v in (version, beta))
         with self._lock:
             self._seq += 1
             self._entries.append(
@@ -46,7 +51,7 @@ class RequestLog:
                     "seq": self._seq,
                     "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                     "method": method,
-                    "path": MASK if secret in path else path,
+                    "path": MASK if leaks(path) else path,
                     "query": pairs,
                     "status": status,
                     "auth": auth,

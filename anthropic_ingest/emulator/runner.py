@@ -34,6 +34,11 @@ class Emulator:
         return self._app.config.admin_key
 
     @property
+    def analytics_key(self) -> str:
+        """The Enterprise Analytics key (accepted only when `org_type` is "enterprise")."""
+        return self._app.config.analytics_key
+
+    @property
     def config(self) -> EmulatorConfig:
         """The current settings (changed by `reseed` and `configure`)."""
         return self._app.config
@@ -70,8 +75,7 @@ class Emulator:
         self._app.reseed(seed, users)
 
     def configure(self, **settings: Any) -> None:
-        """Change `latency_ms`, `rate_limit_rpm`, `fault_rate`, `rate_limit_retry_after`
-        and/or `api_keys_shape` while running."""
+        """Change any of app.RUNTIME_SETTINGS (`latency_ms`, `rate_limit_rpm`, …) while running."""
         self._app.configure(**settings)
 
     def start(self) -> Emulator:

@@ -29,7 +29,7 @@ def test_every_fault_kind_is_documented() -> None:
 
 def test_every_cli_option_is_documented() -> None:
     options = re.findall(r'"(--[a-z-]+)"', Path(emulator.__code__.co_filename).read_text())
-    assert len(options) == 18
+    assert len(options) == 21
     for option in options:
         assert option in DOC, option
 
