@@ -175,11 +175,14 @@ class PrefixedClient(SqlalchemyClient):
 
 
 def _key_columns(schema_table: Any) -> list[str]:
-    """The columns a merge deletes by: the merge key, else the primary key."""
+    """The columns a merge deletes by: a window table's cursor (its loads delete a range of
+    it), else the merge key, else the primary key."""
     if schema_table.get("write_disposition") != "merge":
         return []
-    return get_columns_names_with_prop(schema_table, "merge_key") or get_columns_names_with_prop(
-        schema_table, "primary_key"
+    return (
+        get_columns_names_with_prop(schema_table, "x-window-key")
+        or get_columns_names_with_prop(schema_table, "merge_key")
+        or get_columns_names_with_prop(schema_table, "primary_key")
     )
 
 

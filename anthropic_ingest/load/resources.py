@@ -54,6 +54,10 @@ def group_targets(targets: list[Target]) -> list[list[Target]]:
     return list(groups.values())
 
 
+# Column hint marking a window table's cursor (dlt keeps `x-` hints in the schema).
+WINDOW_KEY = "x-window-key"
+
+
 def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) -> dict[str, Any]:
     """The dlt hints (write disposition, keys, columns) for one destination table."""
     # JSON columns are the destination's JSON type where it has one (JSON, jsonb).
@@ -62,7 +66,8 @@ def table_hints(target: Target, mode: LoadMode, primary_key: tuple[str, ...]) ->
     }
     if mode == "window":
         # Each round's last item names the window it replaces (`_scoped`).
-        columns[str(target.spec.cursor)] = {"nullable": False}
+        # The cursor is what a load's scoped delete selects on: indexed where we index keys.
+        columns[str(target.spec.cursor)] = {"nullable": False, WINDOW_KEY: True}
         return {
             "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
             "columns": columns,
