@@ -15,6 +15,13 @@ from urllib.parse import urlsplit
 
 from anthropic_ingest import endpoints as api
 from anthropic_ingest import errors
+from anthropic_ingest.check_enterprise import (
+    ENTERPRISE_ANALYTICS,
+    engagement_answer,
+    enterprise_params,
+    families_text,
+    is_engagement,
+)
 from anthropic_ingest.client import AdminClient
 from anthropic_ingest.client.http import ANTHROPIC_VERSION
 from anthropic_ingest.endpoints import Endpoint
@@ -75,8 +82,18 @@ class CheckReport:
 
     @property
     def missing(self) -> list[str]:
-        """Tables of the original product page this key cannot read."""
-        return [name for name in ORIGINAL_TABLES if not self.tables[name].readable]
+        """Tables of the original product page this key cannot read; for a key that reads
+        the Claude Enterprise analytics instead (an Analytics key), those it cannot read."""
+        original = [name for name in ORIGINAL_TABLES if not self.tables[name].readable]
+        enterprise = [n for n in ENTERPRISE_ANALYTICS if not self.tables[n].readable]
+        if len(original) == len(ORIGINAL_TABLES) and len(enterprise) < len(ENTERPRISE_ANALYTICS):
+            return enterprise
+        return original
+
+    @property
+    def families(self) -> str:
+        """Which families of tables the key reads, in words."""
+        return families_text(self.tables)
 
 
 @dataclass(frozen=True)
@@ -126,8 +143,9 @@ def _plan(config: SourceConfig, day: date) -> list[tuple[Endpoint, list[tuple[st
     Reports ask for one day (yesterday), grouped as a load groups them, so a grouping the API
     refuses shows here too."""
     endpoints = list(dict.fromkeys(spec.source for spec in TABLES.values()))
-    order = {"single": 0, "id": 1, "next": 2, "days": 3, "buckets": 4, "rows": 5}
-    endpoints.sort(key=lambda e: order[e.paging] + (e.parent is not None))
+    order = {"single": 0, "id": 1, "next": 2, "more": 2, "days": 3, "buckets": 4, "rows": 5}
+    order |= {"per_day": 6, "date_range": 6}
+    endpoints.sort(key=lambda e: order.get(e.paging, len(order)) + (e.parent is not None))
     directories = {e.parent for e in endpoints} | {api.API_KEYS}
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     plan = []
@@ -143,6 +161,8 @@ def _plan(config: SourceConfig, day: date) -> list[tuple[Endpoint, list[tuple[st
             params = [("starting_at", str(day)), ("limit", "1")]
         elif endpoint.paging == "rows":
             params = _rows_params(endpoint, start)
+        elif endpoint.paging in ("more", "per_day", "date_range"):
+            params = enterprise_params(endpoint, day)
         else:
             dims = config.group_by if endpoint.group_by is None else endpoint.group_by
             params = [
@@ -179,6 +199,8 @@ def _ask_all(client: AdminClient, config: SourceConfig, day: date) -> dict[Endpo
             answers[endpoint] = replace(me, borrowed="not asked once the key was rejected")
         elif endpoint.parent is not None:
             answers[endpoint] = _ask_children(client, endpoint, answers[endpoint.parent], params)
+        elif (family := engagement_answer(answers)) is not None and is_engagement(endpoint):
+            answers[endpoint] = family  # one key scope (read:analytics) for the whole family
         else:
             answers[endpoint] = _ask(client, endpoint.path, params, endpoint.headers)
     return answers
@@ -216,6 +238,8 @@ def _access(spec: TableSpec, answers: dict[Endpoint, _Answer]) -> Access:
     if answer.error is None:
         return Access(True, answer.borrowed)
     reason = _reason(answer.error)
+    if spec.source.needs and answer.error.status in (403, 404):
+        return Access(False, f"{spec.source.needs} ({answer.error.status})", answer.error.status)
     if answer.borrowed and answer.error.status != 401:
         reason = f"{answer.borrowed}: {reason}"
     return Access(False, reason, answer.error.status)

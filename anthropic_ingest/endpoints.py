@@ -13,7 +13,7 @@ from typing import Literal
 
 ORG = "/v1/organizations"
 
-Paging = Literal["single", "id", "next", "days", "buckets", "rows"]
+Paging = Literal["single", "id", "next", "days", "buckets", "rows", "per_day", "date_range", "more"]
 # The Usage and Cost Analytics API (beta) answers only requests that name its beta.
 ANALYTICS_BETA = (("anthropic-beta", "analytics-usage-cost-2026-08-24"),)
 
@@ -27,7 +27,10 @@ class Endpoint:
     buckets paged with page tokens, asked for in the largest ranges it allows), "next" (a list
     paged with `page` <- `next_page` until `next_page` is null), "rows" (an analytics report:
     flat daily rows with `has_more`/`next_page`, asked for in ranges of at most 31 days; days
-    without usage have no rows).
+    without usage have no rows). The Claude Enterprise styles (`load/fetch_enterprise.py`):
+    "per_day" (one chain of `page` <- `next_page` per day, `date=YYYY-MM-DD`), "date_range"
+    (`starting_date`/`ending_date`, one page) and "more" (`page` <- `next_page` until
+    `has_more` is false or `next_page` is null).
     """
 
     path: str
@@ -48,10 +51,15 @@ class Endpoint:
     # The first day the endpoint has data, and how many days back it answers at all.
     data_from: date | None = None
     history_days: int | None = None
+    # What a key needs to read it, said when the endpoint answers 403 or 404.
+    needs: str = ""
+    # An organization-wide request limit the endpoint shares with its family: its requests
+    # are paced at this rate (or at the stated requests_per_minute) through the run's limiter.
+    per_minute: int | None = None
 
     @property
     def is_window(self) -> bool:
-        return self.paging in ("days", "buckets", "rows")
+        return self.paging in ("days", "buckets", "rows", "per_day", "date_range")
 
 
 WORKSPACES = Endpoint(f"{ORG}/workspaces", "id", (("include_archived", "true"),))

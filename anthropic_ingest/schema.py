@@ -7,7 +7,9 @@ from typing import Literal
 
 import pyarrow as pa
 
-ColumnType = Literal["text", "bigint", "bool", "timestamp", "date", "cents", "usd", "json"]
+ColumnType = Literal[
+    "text", "bigint", "bool", "timestamp", "date", "cents", "usd", "json", "double"
+]
 
 # Money: the API sends cents with fractional digits. 38 digits with 12 after the point hold
 # any amount it sends exactly; a value with more fractional digits is refused, never rounded.
@@ -26,6 +28,8 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "cents": pa.decimal128(38, CENTS_SCALE),
     "usd": pa.decimal128(38, USD_SCALE),
     "json": pa.string(),
+    # A ratio the API sends as a JSON number (an adoption rate in percent); never money.
+    "double": pa.float64(),
 }
 
 SQL_NAMES: dict[str, str] = {
@@ -37,6 +41,7 @@ SQL_NAMES: dict[str, str] = {
     "cents": f"decimal(38,{CENTS_SCALE}) cents",
     "usd": f"decimal(38,{USD_SCALE}) USD",
     "json": "JSON (the destination's JSON type; text where it has none)",
+    "double": "double precision (a rate, never money)",
 }
 
 

@@ -19,6 +19,7 @@ from anthropic_ingest.tables_analytics import (
     RATE_LIMITS,
     SERVICE_ACCOUNTS,
 )
+from anthropic_ingest.tables_enterprise import ENTERPRISE_TABLES
 
 __all__ = ["TABLES", "Mode", "TableSpec", "get_table"]
 
@@ -529,6 +530,7 @@ TABLES: dict[str, TableSpec] = {
         ANALYTICS_USAGE,
         SERVICE_ACCOUNTS,
         RATE_LIMITS,
+        *ENTERPRISE_TABLES,
     )
 }
 

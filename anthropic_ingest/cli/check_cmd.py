@@ -83,6 +83,7 @@ def _facts(report: CheckReport) -> list[tuple[str, str]]:
         ("key", key),
         ("organization", org),
         ("kind", _kind(report)),
+        ("families", report.families),
         ("Default workspace", report.default_workspace_keys),
         ("requests", _requests(report)),
     ]

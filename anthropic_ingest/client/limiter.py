@@ -27,6 +27,10 @@ the real API), for a jittered wait of its own that starts at 1-2 s and doubles w
 episode that follows another without a clean answer between them. A server error (5xx), a
 dropped connection or a broken body says nothing about the rate limit: it changes nothing
 shared, and only its own request waits, with jittered exponential backoff.
+
+Shared limits. A family of endpoints with an organization-wide limit of its own (the Claude
+Enterprise analytics endpoints: 60 requests a minute) is paced by `pace_shared` at that rate,
+or at the user's stated `requests_per_minute`, whatever the rest of the run does.
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ class AdaptiveLimiter:
         self._raises = 0  # clean intervals in a row that raised the pace
         self._clean_rate: float | None = None  # the pace before the last raise
         self._paced_pause = 0.0  # seconds paused while paced, since the mark
+        self._shared_next: dict[str, float] = {}  # `pace_shared`: next start per shared limit
 
     @property
     def concurrency(self) -> int:
@@ -266,6 +271,19 @@ class AdaptiveLimiter:
             return retry_after
         ceiling = min(self._backoff_max, self._backoff_base * 2 ** (max(1, failures) - 1))
         return self._uniform(ceiling / 2, ceiling)
+
+    def pace_shared(self, name: str, requests_per_minute: float) -> None:
+        """Wait for a request's turn under a limit shared by one family of endpoints (the
+        Claude Enterprise analytics and spend-limit endpoints: 60 a minute per organization):
+        their requests are spaced evenly just under that rate, on top of the run's own pace,
+        concurrency and pauses (taken afterwards, in `slot`). Call it before each request."""
+        with self._cond:
+            now = self._clock()
+            start = max(now, self._shared_next.get(name, 0.0))
+            spacing = 60.0 / (requests_per_minute * STATED_RATE_MARGIN)
+            self._shared_next[name] = start + spacing
+        if start > now:
+            self._sleep(start - now)
 
 
 def _trim(times: deque[float], now: float) -> None:

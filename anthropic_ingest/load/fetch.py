@@ -160,6 +160,11 @@ def fetch(
     wait in the ordered queue, never the API's records. A window's fetch starts no new batch
     once `stop()` is true, so it ends after a whole batch."""
     source, workers = spec.source, client.settings.max_concurrency
+    if source.paging in ("per_day", "date_range", "more"):  # Claude Enterprise styles
+        from anthropic_ingest.load.fetch_enterprise import fetch_enterprise
+
+        yield from fetch_enterprise(spec, client, window, config, prepare, stop)
+        return
     if source.paging == "single":
         yield prepare(Batch([[client.get(source.path, source.params)]]))
     elif source.parent is not None:

@@ -109,6 +109,8 @@ def unavailable_reason(spec: TableSpec, error: errors.IngestError) -> str | None
     if not spec.optional or not isinstance(error, errors.ApiError):
         return None
     path = spec.source.path
+    if spec.source.needs and error.status in (403, 404):
+        return f"{spec.source.needs} ({error.status} on {path})"
     if error.status == 403:
         return (
             f"permission denied (403 on {path}): the key lacks it, or the organization's "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -190,9 +190,17 @@ class GroupLoader:
         available" and the run goes on); in `ingest`, an error saying so. Any other failure
         is returned as it is."""
         spec = self.lead.spec
+        admin_only = not spec.optional and not self.plan.source.admin_key
+        if admin_only:
+            # Not an Admin key (an Analytics key): what it cannot read is not available.
+            spec = replace(spec, optional=True)
         reason = unavailable_reason(spec, exc)
         if reason is None or not isinstance(exc, errors.ApiError):
             return exc
+        if admin_only:
+            reason = (
+                f"needs an Admin API key (sk-ant-admin...) ({exc.status} on {spec.source.path})"
+            )
         if self.plan.strict_tables:
             return type(exc)(
                 f"{spec.name} is not available: {reason}",

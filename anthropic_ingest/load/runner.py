@@ -117,7 +117,9 @@ def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -
     rejected = [f for f in failures if isinstance(f, errors.AuthenticationError)]
     if rejected or (len(plan.targets) == 1 and failures):
         raise (rejected or failures)[0]
-    if not loaders:
+    # An Analytics key (Claude Enterprise) cannot read the organization: its tables say
+    # themselves whether the key is good (a 404 makes one not available).
+    if not loaders and plan.source.admin_key:
         client.get(ORGANIZATION_PATH)
 
 

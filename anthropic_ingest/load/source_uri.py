@@ -22,6 +22,13 @@ BUCKET_WIDTHS = ("1d", "1h", "1m")
 # Dimensions group_by may name: speed is left out, as grouping by it needs a beta header.
 USAGE_GROUP_BY = USAGE_DIMENSIONS
 
+NOT_ADMIN_KEY = (
+    "the API key is not an Admin key (sk-ant-admin...): the tables it cannot read are "
+    "listed as not available. An Analytics API key (Claude Enterprise, read:analytics) reads "
+    "the enterprise_* tables and analytics_cost/analytics_usage; the Admin API tables need an "
+    "Admin key"
+)
+
 OPTION_HELP: dict[str, str] = {
     "api_key": f"the Admin API key (default: ${ENV_KEY})",
     "api_key_file": "read the Admin API key from this file instead",
@@ -38,7 +45,10 @@ OPTION_HELP: dict[str, str] = {
     "page_size": "most records or buckets per page (default: the most each endpoint allows)",
     "concurrency": "requests in flight to start with (4)",
     "max_concurrency": "most requests in flight (16)",
-    "requests_per_minute": "your organization's Admin API limit, to never hit 429",
+    "requests_per_minute": (
+        "your organization's Admin API limit, to never hit 429 (also the pace of the Claude "
+        "Enterprise analytics endpoints, 60 by default)"
+    ),
     "commit_seconds": (
         "a long backfill commits what it fetched at least this often, so an interrupted or "
         "failed run goes on where it stopped (120)"
@@ -62,6 +72,10 @@ class SourceConfig:
     page_size: int | None = None
     commit_seconds: float = 120.0
     warnings: list[str] = field(default_factory=list)
+    # False for any other key (an Analytics key of Claude Enterprise, a personal key): the
+    # tables it cannot read, those of the original product page included, are "not available"
+    # in a sync instead of failing it.
+    admin_key: bool = True
 
 
 def parse_source_uri(uri: str | None) -> SourceConfig:
@@ -87,10 +101,8 @@ def parse_source_uri(uri: str | None) -> SourceConfig:
     _apply_client_options(config.client, options)
     _apply_table_options(config, options)
     if not key.startswith("sk-ant-admin"):
-        config.warnings.append(
-            "the API key does not start with sk-ant-admin; the Admin API usually needs an "
-            "Admin key (trying anyway)"
-        )
+        config.admin_key = False
+        config.warnings.append(NOT_ADMIN_KEY)
     return config
 
 

@@ -18,6 +18,7 @@ from anthropic_ingest.load.plan import Target
 from anthropic_ingest.tables import TABLES
 from anthropic_ingest.transforms import key_workspace
 from tests.unit.analytics_rows import DOCUMENTED
+from tests.unit.enterprise_rows import ENTERPRISE_EXAMPLES
 
 # The official example responses, vendored from ../shared/api-examples so a clone is complete.
 EXAMPLES = Path(__file__).resolve().parents[1] / "emulator" / "examples"
@@ -37,11 +38,18 @@ SOURCES = {
     "analytics_usage": ("analytics_usage.json", "records"),
     "service_accounts": ("service_accounts_list.json", "records"),
     "rate_limits": ("rate_limits_list.json", "records"),
+    # Claude Enterprise: hand-written records of the documented fields (enterprise_rows).
+    **{table: ("enterprise_rows.py", "enterprise") for table in ENTERPRISE_EXAMPLES},
 }
 
 
 def example_records(table: str) -> list[dict]:
     name, shape = SOURCES[table]
+    if shape == "enterprise":
+        return [
+            json.loads(json.dumps(r, default=str), parse_float=Decimal)
+            for r in ENTERPRISE_EXAMPLES[table]
+        ]
     doc = json.loads((EXAMPLES / name).read_text(), parse_float=Decimal)
     records: list[dict] = []
     for example in doc["examples"]:
