@@ -12,7 +12,7 @@ import httpx
 
 from anthropic_ingest import __version__, errors
 from anthropic_ingest.client import responses
-from anthropic_ingest.client.limiter import AdaptiveLimiter
+from anthropic_ingest.client.limiter import AdaptiveLimiter, WaitHook
 
 ANTHROPIC_VERSION = "2023-06-01"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -63,17 +63,23 @@ class RequestStats:
 
 
 class AdminClient:
-    """A thread-safe Admin API client. Use one per run and close it (or use `with`)."""
+    """A thread-safe Admin API client. Use one per run and close it (or use `with`).
 
-    def __init__(self, settings: ClientSettings) -> None:
+    `on_wait(seconds, reason)`, when given, hears of every wait before a request is sent
+    again: the pause after a 429 (reason `limiter.RATE_LIMITED`) and each retry's backoff
+    ("server error 529")."""
+
+    def __init__(self, settings: ClientSettings, on_wait: WaitHook | None = None) -> None:
         self.settings = settings
         self.stats = RequestStats()
+        self._on_wait = on_wait
         self.limiter = AdaptiveLimiter(
             settings.concurrency,
             settings.max_concurrency,
             settings.requests_per_minute,
             backoff_base=settings.backoff_base,
             backoff_max=settings.backoff_max,
+            on_wait=on_wait,
         )
         pool = max(settings.max_concurrency, settings.concurrency) + 4
         self._http = httpx.Client(
@@ -131,6 +137,8 @@ class AdminClient:
             if not outcome.retry or final or time.monotonic() + wait > deadline:
                 raise outcome.error(attempt)
             self.stats.add(retries=1)
+            if self._on_wait is not None and not outcome.rate_limited and wait > 0:
+                self._on_wait(wait, outcome.reason)  # the limiter tells of 429 pauses itself
             time.sleep(wait)
 
     def _attempt(
@@ -151,15 +159,26 @@ class AdminClient:
                     self.limiter.on_success(started)
                     return _Success(body)
             except httpx.TransportError as exc:
-                return _Failure(True, None, lambda n, e=exc: self._unreachable(path, e, n))
+                return _Failure(
+                    True,
+                    None,
+                    lambda n, e=exc: self._unreachable(path, e, n),
+                    reason=f"no answer ({type(exc).__name__})",
+                )
             except errors.ProtocolError as exc:
-                return _Failure(True, None, lambda n, e=exc: e)
+                return _Failure(True, None, lambda n, e=exc: e, reason="broken response")
         verdict = responses.verdict(response)
+        status = response.status_code
         failure = _Failure(
-            verdict.retry, verdict.wait, lambda n: responses.error_for(response, attempts=n)
+            verdict.retry,
+            verdict.wait,
+            lambda n: responses.error_for(response, attempts=n),
+            reason=f"server error {status}" if status >= 500 else f"HTTP {status}",
         )
         if response.status_code == 429:
             self.stats.add(rate_limited=1)
+            if verdict.wait is not None:  # the API said how long: `check` tells users so
+                self.stats.add(rate_limited_with_wait=1)
             failure.wait = self.limiter.on_rate_limited(verdict.wait, started)
             failure.rate_limited = True
         return failure
@@ -184,6 +203,7 @@ class _Failure:
     wait: float | None
     make_error: Any
     rate_limited: bool = False
+    reason: str = ""  # why the request is retried, for `on_wait`
 
     def error(self, attempts: int) -> errors.ApiError:
         result: errors.ApiError = self.make_error(attempts)

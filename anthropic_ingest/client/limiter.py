@@ -59,8 +59,11 @@ PROBE_STEP = 0.1  # the first raise; each further clean minute doubles it, up to
 OVERSHOOT_BACK_OFF = 0.9  # after a raise met a 429: this share of the pace before it
 BUSY_SHARE = 0.8  # the pace held the run back if the API accepted this share of it
 OWN_WAIT_FACTOR = 4.0  # a 429 without retry-after: the first wait is 2-4 x backoff_base
+RATE_LIMITED = "rate limited"  # the reason given to `on_wait` for the pause after a 429
 
 Uniform = Callable[[float, float], float]
+# Told when requests start to wait: (seconds, reason), so a run can say why it stands still.
+WaitHook = Callable[[float, str], None]
 
 
 class AdaptiveLimiter:
@@ -77,8 +80,10 @@ class AdaptiveLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         uniform: Uniform = random.uniform,
+        on_wait: WaitHook | None = None,
     ) -> None:
         self._cond = threading.Condition()
+        self._on_wait = on_wait
         self._clock, self._sleep, self._uniform = clock, sleep, uniform
         self._backoff_base, self._backoff_max = backoff_base, backoff_max
         self._limit = float(max(1, concurrency))
@@ -222,11 +227,15 @@ class AdaptiveLimiter:
                 wait = max(0.0, self._pause_until - now)
             if self._rate:
                 self._paced_pause += max(0.0, now + wait - max(self._pause_until, now))
+            # Only a pause that grows is news: the other 429s of an episode fall within it.
+            longer = now + wait > max(self._pause_until, now)
             self._pause_until = max(self._pause_until, now + wait)
             if self._rate:
                 self._next_start = max(self._next_start, self._pause_until)
             self._cond.notify_all()
-            return wait
+        if longer and self._on_wait is not None:
+            self._on_wait(wait, RATE_LIMITED)  # outside the lock: the hook may write output
+        return wait
 
     def _learn(self, now: float) -> None:
         """Pace at the rate the API accepted: in the trailing minute at a first 429 the run

@@ -21,6 +21,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from anthropic_ingest import errors, secrets
 from anthropic_ingest.client import AdminClient
 from anthropic_ingest.load.plan import LoadPlan, LoadReport
+from anthropic_ingest.load.progress import LoadPhase, report_waits
 from anthropic_ingest.load.resources import FirstDay, GroupLoader, group_targets
 from anthropic_ingest.load.run_lock import run_lock
 from anthropic_ingest.load.windows import check_history, history_limit, history_start
@@ -42,25 +43,27 @@ def run_load(plan: LoadPlan) -> LoadReport:
     for warning in plan.source.warnings:
         plan.progress.note(f"warning: {warning}")
     with (
-        AdminClient(plan.source.client) as client,
+        AdminClient(plan.source.client, on_wait=report_waits(plan.progress)) as client,
         tempfile.TemporaryDirectory(prefix="anthropic-ingest-") as workdir,
     ):
         first_day = FirstDay(client, plan)
         loaders = [
             GroupLoader(group, plan, client, first_day) for group in group_targets(plan.targets)
         ]
+        phase = LoadPhase(plan.progress, plan.destination.display)
         pipeline = dlt.pipeline(
             pipeline_name=pipeline_name(plan.dataset),
             destination=plan.destination.destination,
             dataset_name=plan.dataset,
             pipelines_dir=workdir,
+            progress=phase,
         )
         waiting = f"waiting for another run loading into {plan.destination.display} to finish"
         with run_lock(
             plan.destination, plan.dataset, plan.lock_timeout, lambda: plan.progress.note(waiting)
         ):
             _prefetch([loader for loader in loaders if not loader.windowed], plan, client)
-            _load_rounds(pipeline, loaders, plan)
+            _load_rounds(pipeline, loaders, plan, phase)
             views = _create_views(pipeline, plan)
         stats = client.stats
     tables = [report for loader in loaders for report in loader.reports.values()]
@@ -123,21 +126,26 @@ def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -
         client.get(ORGANIZATION_PATH)
 
 
-def _load_rounds(pipeline: dlt.Pipeline, loaders: list[GroupLoader], plan: LoadPlan) -> None:
+def _load_rounds(
+    pipeline: dlt.Pipeline, loaders: list[GroupLoader], plan: LoadPlan, phase: LoadPhase
+) -> None:
     """Load every table that fetched cleanly; then, while a window table's backfill stopped
-    to commit, another round of those tables."""
+    to commit, another round of those tables. `phase` (the pipeline's progress collector)
+    tells the progress display when each round is written and committed."""
     options: dict[str, Any] = {"loader_file_format": plan.destination.loader_file_format}
     if plan.full_refresh:
         options["refresh"] = "drop_resources"
     # An optional table that is not available is left as it was, like one that failed.
     pending = [loader for loader in loaders if loader.failure is None and not loader.unavailable]
     while pending:
+        phase.begin_round([report for loader in pending for report in loader.reports.values()])
         try:
             pipeline.run([loader.resource() for loader in pending], **options)
         except (PipelineStepFailed, DltException) as exc:
             raise translate_failure(exc, plan) from None
         options.pop("refresh", None)  # a full refresh drops the tables once, before round one
         pending = [loader for loader in pending if loader.more]
+        phase.end_round(more=bool(pending))
     if len(plan.targets) == 1 and loaders[0].failure is not None:
         raise loaders[0].failure
 
