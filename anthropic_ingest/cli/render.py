@@ -113,12 +113,16 @@ class LogProgress:
         self._round = 0
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._closed = False
 
     def __enter__(self) -> LogProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        # Once the run is over (or interrupted), fetch threads still winding down print
+        # nothing: the run's last line is its summary or its error.
+        with self._write_lock:
+            self._closed = True
 
     def _line(self, message: str) -> None:
         """One whole write per message: tables finish on different threads, and `print`
@@ -129,6 +133,8 @@ class LogProgress:
         parts = textwrap.wrap(secrets.redact(message), room, break_on_hyphens=False) or [""]
         text = f"{stamp} " + f"\n{' ' * STAMP_WIDTH}".join(parts)
         with self._write_lock:
+            if self._closed:
+                return
             sys.stderr.write(text + "\n")
             sys.stderr.flush()
 
