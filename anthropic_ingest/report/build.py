@@ -13,6 +13,7 @@ from anthropic_ingest.report.model import Missing, ReportData
 from anthropic_ingest.report.names import load_names
 from anthropic_ingest.report.org import build_org, organization_name
 from anthropic_ingest.report.reader import Reader, as_date
+from anthropic_ingest.report.spend import build_spend
 from anthropic_ingest.tables import TABLES
 
 # What each table contributes to the report, for the "what's missing" list.
@@ -27,10 +28,20 @@ AFFECTS: dict[str, tuple[str, ...]] = {
     "invites": ("Invites pending and about to expire",),
     "users": ("Users by role", "user names next to emails"),
     "workspace_members": ("members per workspace",),
+    "analytics_cost": ("Who spends what: cost per person, API key, workspace and product",),
+    "service_accounts": ("service account names in Who spends what (IDs are shown instead)",),
 }
+# Optional tables (a plan or key may not offer them) are listed as missing only when they are
+# there without their declared columns; their absence is said where they would be shown.
+# Tables the report does not read are not listed at all.
 
 # The tables with a time column, and that column: they set the default date range.
-_TIME_COLUMNS = {"claude_code_usage": "date", "usage_report": "bucket", "cost_report": "bucket"}
+_TIME_COLUMNS = {
+    "claude_code_usage": "date",
+    "usage_report": "bucket",
+    "cost_report": "bucket",
+    "analytics_cost": "bucket",
+}
 # Without --from, the report covers this many days ending at --to (or the latest loaded
 # day): daily charts of years of history would be unreadable stripes.
 DEFAULT_RANGE_DAYS = 90
@@ -81,19 +92,25 @@ def build_report(
             data.api_usage = build_api_usage(reader, names, first, last)
         if "cost_report" in usable:
             data.cost = build_cost(reader, names, first, last)
+        if "analytics_cost" in usable:
+            data.spend = build_spend(reader, usable, last)
         data.org = build_org(reader, names, usable, now)
     return data
 
 
 def inventory(reader: Reader) -> tuple[set[str], list[Missing]]:
-    """The declared tables that are loaded with every declared column, and the others."""
+    """The declared tables that are loaded with every declared column, and those missing
+    (optional ones only when loaded without their declared columns)."""
     found = reader.columns_by_table()
     usable: set[str] = set()
     missing: list[Missing] = []
     for spec in TABLES.values():
         affects = AFFECTS.get(spec.name, ())
+        if spec.optional and not affects:
+            continue
         if spec.name not in found:
-            missing.append(Missing(spec.name, "not loaded", affects))
+            if not spec.optional:
+                missing.append(Missing(spec.name, "not loaded", affects))
             continue
         absent = [c for c in spec.column_names if c not in found[spec.name]]
         if absent:

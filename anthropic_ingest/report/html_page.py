@@ -10,9 +10,13 @@ from anthropic_ingest.report.blocks import Card, cards, esc, section, unavailabl
 from anthropic_ingest.report.html_claude_code import claude_code_body, claude_code_lead
 from anthropic_ingest.report.html_org import org_body, org_lead
 from anthropic_ingest.report.html_spend import cost_body, cost_lead, usage_body, usage_lead
+from anthropic_ingest.report.html_who import who_spends_section
 from anthropic_ingest.report.model import ReportData
 from anthropic_ingest.report.style import CSS
 from anthropic_ingest.tables import TABLES
+
+# The tables every organization's Admin key reads; with none of them there is no data.
+REQUIRED = {name for name, spec in TABLES.items() if not spec.optional}
 
 
 def render_html(data: ReportData) -> str:
@@ -45,7 +49,8 @@ def _header(data: ReportData, title: str) -> str:
         f"<code>{esc(data.source)}</code>, dataset <code>{esc(data.dataset)}</code>. "
         "Money in US dollars; tokens are counts of tokens.</p>"
         '<nav><a href="#claude-code">Claude Code</a><a href="#api-usage">API usage</a>'
-        '<a href="#cost">Cost</a><a href="#organization">Organization</a></nav></header>'
+        '<a href="#cost">Cost</a><a href="#who-spends-what">Who spends what</a>'
+        '<a href="#organization">Organization</a></nav></header>'
     )
 
 
@@ -59,7 +64,7 @@ def _missing(data: ReportData) -> str:
     )
     lead = (
         "No data has been loaded into this dataset yet."
-        if len(data.missing) == len(TABLES)
+        if {m.table for m in data.missing} >= REQUIRED and data.spend is None
         else "Some tables are not loaded, so parts of this report are empty."
     )
     return (
@@ -140,6 +145,7 @@ def _sections(data: ReportData) -> str:
         section("cost", "Billed API cost (USD)", cost_lead(cost), cost_body(data, cost))
         if cost
         else section("cost", "Billed API cost (USD)", "", unavailable("Cost", ["cost_report"])),
+        who_spends_section(data),
         section("organization", "Organization", org_lead(data), org_body(data.org)),
     ]  # fmt: skip
     return "".join(parts)

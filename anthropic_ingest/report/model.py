@@ -254,6 +254,71 @@ class CostSection:
     month: MonthToDate
 
 
+# --- Who spends what ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpendLine:
+    """Month-to-date billed and list cost of one user, API key, workspace or product."""
+
+    label: str
+    detail: str
+    billed_usd: Decimal
+    list_usd: Decimal
+
+
+@dataclass(frozen=True)
+class DeveloperCost:
+    """Claude Code cost of one developer: the estimate and the billed amount (None: no rows)."""
+
+    label: str
+    email: str
+    estimated_usd: Decimal | None
+    billed_usd: Decimal | None
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """cost_report against analytics_cost over the same UTC days (first..last)."""
+
+    first: date
+    last: date
+    cost_report_usd: Decimal
+    analytics_usd: Decimal
+    days: int
+    days_differing: int
+
+    @property
+    def difference_usd(self) -> Decimal:
+        return self.cost_report_usd - self.analytics_usd
+
+
+@dataclass
+class WhoSpendsSection:
+    """This month's analytics cost per person, API key, workspace and product, to date.
+
+    `month.spend_usd` is the billed total; every line's projection follows the same rule
+    (month to date ÷ days elapsed × days in the month).
+    """
+
+    month: MonthToDate
+    list_usd: Decimal
+    by_user: list[SpendLine]
+    by_api_key: list[SpendLine]
+    by_workspace: list[SpendLine]
+    by_product: list[SpendLine]
+    claude_code: list[DeveloperCost]
+    reconciliation: Reconciliation | None
+
+    def projected(self, usd: Decimal) -> Decimal:
+        return usd * self.month.days_in_month / self.month.days_elapsed
+
+    @property
+    def not_people_usd(self) -> Decimal:
+        """Billed cost of service accounts, API keys acting on their own and actor-less rows."""
+        return self.month.spend_usd - sum((u.billed_usd for u in self.by_user), Decimal(0))
+
+
 # --- Organization -------------------------------------------------------------------------
 
 
@@ -322,3 +387,4 @@ class ReportData:
     cost: CostSection | None = None
     org: OrgSection = field(default_factory=OrgSection)
     has_activity_data: bool = True
+    spend: WhoSpendsSection | None = None

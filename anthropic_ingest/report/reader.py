@@ -167,8 +167,11 @@ class Reader:
     def actor_key(self) -> str:
         return sql.actor_key(self.dialect)
 
-    def _type(self, table: str, column: str) -> str:
+    def type_of(self, table: str, column: str) -> str:
+        """The column's type as information_schema names it (a zoned timestamp if unknown)."""
         return self.columns_by_table().get(table, {}).get(column, "timestamp with time zone")
+
+    _type = type_of
 
     def close(self) -> None:
         self._conn.close()

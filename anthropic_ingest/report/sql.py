@@ -109,3 +109,26 @@ def actor_key(dialect: str = "duckdb", alias: str = "") -> str:
     """One value per Claude Code actor (a user's email and an API key name may collide)."""
     prefix = f"{alias}." if alias else ""
     return concat(dialect, f"{prefix}actor_type", "':'", f"{prefix}actor_id")
+
+
+def month(day_expr: str, dialect: str) -> str:
+    """The first day of the month of a DATE expression, as a DATE."""
+    if dialect == "mysql":
+        return f"DATE_SUB({day_expr}, INTERVAL (DAYOFMONTH({day_expr}) - 1) DAY)"
+    # Through a naive TIMESTAMP: date_trunc of a DATE would pick the zoned overload.
+    return f"CAST(date_trunc('month', CAST({day_expr} AS TIMESTAMP)) AS DATE)"
+
+
+def utc_now(dialect: str) -> str:
+    """The current UTC wall time, whatever the session's time zone."""
+    return "UTC_TIMESTAMP()" if dialect == "mysql" else "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
+
+
+def months_ago(month_expr: str, dialect: str) -> str:
+    """0 for the current UTC month, 1 for the month before, … (a BIGINT)."""
+    now = utc_now(dialect)
+    diff = (
+        f"(EXTRACT(YEAR FROM {now}) - EXTRACT(YEAR FROM {month_expr})) * 12 "
+        f"+ EXTRACT(MONTH FROM {now}) - EXTRACT(MONTH FROM {month_expr})"
+    )
+    return f"CAST({diff} AS {bigint(dialect)})"

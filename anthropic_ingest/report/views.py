@@ -11,65 +11,29 @@ names fall back to IDs until the next load re-creates the view with the real tab
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import dlt
 
 from anthropic_ingest.report import sql
-from anthropic_ingest.report.model import CONSOLE_USAGE, DEFAULT_WORKSPACE
+from anthropic_ingest.report.model import CONSOLE_USAGE
 from anthropic_ingest.report.reader import quote_identifier
-from anthropic_ingest.schema import SQL_NAMES, Column, col
+from anthropic_ingest.report.view_base import (
+    WORKSPACE_NAME,
+    ViewContext,
+    ViewSpec,
+    literal,
+    names,
+    same,
+    stand_in,
+    workspace_name,
+)
+from anthropic_ingest.report.views_spend import SPEND_VIEWS
+from anthropic_ingest.schema import SQL_NAMES, col
 from anthropic_ingest.tables import TABLES
 from anthropic_ingest.transforms import KNOWN_TOOLS
 
-
-@dataclass(frozen=True)
-class ViewContext:
-    """What a view's SQL needs to know about its destination."""
-
-    dialect: str
-    relation: Callable[[str], str]
-
-    def t(self, table: str) -> str:
-        """The qualified table, or an empty stand-in when an optional lookup is absent."""
-        return self.relation(table)
-
-
-@dataclass(frozen=True)
-class ViewSpec:
-    """A view: its name, meaning, columns, the tables it reads and its SQL per dialect."""
-
-    name: str
-    description: str
-    sources: tuple[str, ...]
-    lookups: tuple[str, ...]
-    columns: tuple[Column, ...]
-    select: Callable[[ViewContext], str]
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    def sql(self, dialect: str, relation: Callable[[str], str]) -> str:
-        """The SELECT behind the view for one of `sql.KNOWN_DIALECTS`."""
-        return self.select(ViewContext(dialect, relation))
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _names(ctx: ViewContext, table: str, key: str = "id") -> str:
-    """One name per ID (or email), so that joining it never multiplies rows."""
-    return f"(SELECT {key} AS id, MAX(name) AS name FROM {ctx.t(table)} AS src GROUP BY {key})"
-
-
-def _workspace_name(alias: str, names: str) -> str:
-    return (
-        f"CASE WHEN {alias}.workspace_id IS NULL THEN {_literal(DEFAULT_WORKSPACE)} "
-        f"ELSE COALESCE({names}.name, {alias}.workspace_id) END"
-    )
+__all__ = ["VIEWS", "ViewContext", "ViewSpec", "create_views", "stand_in", "views_markdown"]
 
 
 def _claude_code_daily(ctx: ViewContext) -> str:
@@ -105,7 +69,7 @@ def _claude_code_daily(ctx: ViewContext) -> str:
         "SELECT u.date AS date, u.actor_type AS actor_type, u.actor_id AS actor_id, "
         f"MAX(p.name) AS user_name, {', '.join(sums)} "
         f"FROM {ctx.t('claude_code_usage')} u "
-        f"LEFT JOIN {_names(ctx, 'users', 'LOWER(email)')} p "
+        f"LEFT JOIN {names(ctx, 'users', 'LOWER(email)')} p "
         "ON u.actor_type = 'user_actor' AND p.id = LOWER(u.actor_id) "
         "GROUP BY u.date, u.actor_type, u.actor_id"
     )
@@ -117,9 +81,9 @@ def _cost_daily(ctx: ViewContext) -> str:
     return (
         f"SELECT {sql.day('c.bucket', zone, ctx.dialect)} AS date, "
         "c.workspace_id AS workspace_id, "
-        f"MAX({_workspace_name('c', 'w')}) AS workspace_name, "
+        f"MAX({workspace_name('c', 'w')}) AS workspace_name, "
         f"{sql.cents_to_usd('COALESCE(SUM(c.amount_cents), 0)')} AS cost_usd "
-        f"FROM {ctx.t('cost_report')} c LEFT JOIN {_names(ctx, 'workspaces')} w "
+        f"FROM {ctx.t('cost_report')} c LEFT JOIN {names(ctx, 'workspaces')} w "
         "ON w.id = c.workspace_id GROUP BY c.bucket, c.workspace_id"
     )
 
@@ -131,8 +95,8 @@ def _usage_named(ctx: ViewContext) -> str:
     )
     return (
         "SELECT r.bucket AS bucket, r.bucket_end AS bucket_end, r.workspace_id AS workspace_id, "
-        f"{_workspace_name('r', 'w')} AS workspace_name, r.api_key_id AS api_key_id, "
-        f"CASE WHEN r.api_key_id IS NULL THEN {_literal(CONSOLE_USAGE)} "
+        f"{workspace_name('r', 'w')} AS workspace_name, r.api_key_id AS api_key_id, "
+        f"CASE WHEN r.api_key_id IS NULL THEN {literal(CONSOLE_USAGE)} "
         "ELSE COALESCE(k.name, r.api_key_id) END AS api_key_name, "
         "r.model AS model, r.service_tier AS service_tier, r.context_window AS context_window, "
         "r.inference_geo AS inference_geo, r.input_tokens AS input_tokens, "
@@ -141,23 +105,10 @@ def _usage_named(ctx: ViewContext) -> str:
         "AS total_input_tokens, r.output_tokens AS output_tokens, "
         "r.server_tool_search_count AS server_tool_search_count "
         f"FROM {ctx.t('usage_report')} r "
-        f"LEFT JOIN {_names(ctx, 'workspaces')} w ON w.id = r.workspace_id "
-        f"LEFT JOIN {_names(ctx, 'api_keys')} k ON k.id = r.api_key_id"
+        f"LEFT JOIN {names(ctx, 'workspaces')} w ON w.id = r.workspace_id "
+        f"LEFT JOIN {names(ctx, 'api_keys')} k ON k.id = r.api_key_id"
     )
 
-
-def _same(table: str, *names: str) -> tuple[Column, ...]:
-    """Columns passed through unchanged: their declaration is the table's."""
-    by_name = {c.name: c for c in TABLES[table].columns}
-    return tuple(by_name[n] for n in names)
-
-
-_WORKSPACE_NAME = col(
-    "workspace_name",
-    "text",
-    f"The workspace's name; '{DEFAULT_WORKSPACE}' when workspace_id is null; the ID when "
-    "the workspaces table does not know it.",
-)
 
 CLAUDE_CODE_DAILY_USER_SUMMARY = ViewSpec(
     name="claude_code_daily_user_summary",
@@ -169,7 +120,7 @@ CLAUDE_CODE_DAILY_USER_SUMMARY = ViewSpec(
     lookups=("users",),
     select=_claude_code_daily,
     columns=(
-        *_same("claude_code_usage", "date", "actor_type", "actor_id"),
+        *same("claude_code_usage", "date", "actor_type", "actor_id"),
         col("user_name", "text", "The user's name from users (matched by email); null else."),
         col("num_sessions", "bigint", "Sessions."),
         col("lines_added", "bigint", "Lines added."),
@@ -199,8 +150,8 @@ COST_DAILY_USD_BY_WORKSPACE = ViewSpec(
     select=_cost_daily,
     columns=(
         col("date", "date", "The UTC day of the cost bucket.", "bucket"),
-        *_same("cost_report", "workspace_id"),
-        _WORKSPACE_NAME,
+        *same("cost_report", "workspace_id"),
+        WORKSPACE_NAME,
         col("cost_usd", "usd", "Cost in US dollars (sum of amount_cents / 100), exact."),
     ),
 )
@@ -215,16 +166,16 @@ USAGE_REPORT_NAMED = ViewSpec(
     lookups=("workspaces", "api_keys"),
     select=_usage_named,
     columns=(
-        *_same("usage_report", "bucket", "bucket_end", "workspace_id"),
-        _WORKSPACE_NAME,
-        *_same("usage_report", "api_key_id"),
+        *same("usage_report", "bucket", "bucket_end", "workspace_id"),
+        WORKSPACE_NAME,
+        *same("usage_report", "api_key_id"),
         col(
             "api_key_name",
             "text",
             f"The key's name; '{CONSOLE_USAGE}' when api_key_id is null; the ID when the "
             "api_keys table does not know it.",
         ),
-        *_same(
+        *same(
             "usage_report",
             "model",
             "service_tier",
@@ -243,7 +194,7 @@ USAGE_REPORT_NAMED = ViewSpec(
             "bigint",
             "All input tokens: input_tokens + input_cached_tokens + cache_creation_input_tokens.",
         ),
-        *_same("usage_report", "output_tokens", "server_tool_search_count"),
+        *same("usage_report", "output_tokens", "server_tool_search_count"),
     ),
 )
 
@@ -252,25 +203,8 @@ VIEWS: tuple[ViewSpec, ...] = (
     CLAUDE_CODE_DAILY_USER_SUMMARY,
     COST_DAILY_USD_BY_WORKSPACE,
     USAGE_REPORT_NAMED,
+    *SPEND_VIEWS,
 )
-
-# CAST type names for the empty stand-ins of lookup tables that are not loaded.
-_STAND_IN_TYPES: dict[str, dict[str, str]] = {
-    "duckdb": {"timestamp": "TIMESTAMP WITH TIME ZONE", "bigint": "BIGINT", "bool": "BOOLEAN"},
-    "postgres": {"timestamp": "TIMESTAMP WITH TIME ZONE", "bigint": "BIGINT", "bool": "BOOLEAN"},
-    "mysql": {"timestamp": "DATETIME", "bigint": "SIGNED", "bool": "SIGNED"},
-}
-
-
-def stand_in(table: str, dialect: str) -> str:
-    """An empty relation with the declared columns of `table`."""
-    types = _STAND_IN_TYPES[dialect]
-    columns = ", ".join(
-        f"CAST(NULL AS {types.get(c.type, sql.text_type(dialect))}) AS {c.name}"
-        for c in TABLES[table].columns
-        if c.type in ("text", "timestamp", "bigint", "bool")
-    )
-    return f"(SELECT {columns} FROM (SELECT 1 AS one) AS nothing WHERE 1 = 0)"
 
 
 def create_views(pipeline: dlt.Pipeline) -> list[str]:
@@ -351,7 +285,11 @@ def views_markdown() -> str:
     """The views as Markdown (name, description, sources, columns), for docs/report.md."""
     lines: list[str] = []
     for view in VIEWS:
-        optional = f"; names from {', '.join(view.lookups)} when loaded" if view.lookups else ""
+        optional = (
+            f"; reads {', '.join(view.lookups)} when loaded and does without until then"
+            if view.lookups
+            else ""
+        )
         lines += [
             f"### `{view.name}`",
             "",

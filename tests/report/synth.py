@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from anthropic_ingest.tables import TABLES
 from anthropic_ingest.transforms import KNOWN_TOOLS
+from tests.report import synth_spend
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -98,6 +99,10 @@ def make_rows(seed: int = 7) -> Rows:
         "claude_code_usage_by_model": by_model,
         "usage_report": _usage(rng),
         "cost_report": _cost(rng),
+        # their own random stream, so adding them left the rows above as they were
+        **synth_spend.analytics(random.Random(seed + 1), all_days()),
+        "service_accounts": synth_spend.service_accounts(),
+        "rate_limits": synth_spend.rate_limits(),
     }
 
 

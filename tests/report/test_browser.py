@@ -101,3 +101,20 @@ def test_partial_weeks_and_years_are_drawn(
         ".filter(t => t.getBoundingClientRect().width > 20).map(t => t.textContent)"
     )
     assert years and set(years) == {"2025"}
+
+
+def test_who_spends_what_is_drawn(browser: Browser, duck_full: Loaded, tmp_path: Path) -> None:
+    """The section's tables are on the page, inside the window, and the nav links to it."""
+    path = write_report(duck_full.uri, duck_full.dataset, FIRST, LAST, tmp_path / "r.html", now=NOW)
+    visit = browser.open(path.as_uri())
+    assert visit.requests == [path.as_uri()] and visit.failures == []
+    found = browser.script(
+        "const s = document.getElementById('who-spends-what');"
+        "const w = document.documentElement.clientWidth;"
+        "return {tables: [...s.querySelectorAll('table')].filter(t => {"
+        "const r = t.getBoundingClientRect(); return r.height > 20 && r.right <= w; }).length,"
+        "link: !!document.querySelector('nav a[href=\"#who-spends-what\"]'),"
+        "text: s.innerText}"
+    )
+    assert found["tables"] == 5 and found["link"]
+    assert "Reconciliation" in found["text"] and "Projection = month to date" in found["text"]

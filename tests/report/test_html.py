@@ -34,7 +34,9 @@ def test_page_shows_range_sections_and_units(page: tuple[str, ReportData]) -> No
     html, data = page
     assert "<title>Claude usage report — Acme Robotics</title>" in html
     assert "2025-07-28 to 2025-08-17" in html and "21 days" in html
-    for heading in ("Claude Code", "API usage (tokens)", "Billed API cost (USD)", "Organization"):
+    headings = ("Claude Code", "API usage (tokens)", "Billed API cost (USD)", "Who spends what",
+                "Organization")  # fmt: skip
+    for heading in headings:
         assert f"<h2>{heading}</h2>" in html
     assert html.count('<svg class="chart"') >= 10
     assert data.cost is not None and fmt.usd(data.cost.total_usd) in html

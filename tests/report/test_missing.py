@@ -11,6 +11,8 @@ import pytest
 
 from anthropic_ingest.errors import DestinationError, UsageError
 from anthropic_ingest.report import build_report, render_html, write_report
+from anthropic_ingest.report.html_page import REQUIRED
+from anthropic_ingest.report.html_who import NEEDS_ANALYTICS
 from anthropic_ingest.tables import TABLES
 from tests.conftest import require_server, run_cli
 from tests.report import synth
@@ -51,8 +53,11 @@ def test_empty_dataset_gives_a_report_saying_what_is_missing(tmp_path: Path) -> 
     assert result.stdout.strip() == f"Report written to {out.resolve()}"
     html = out.read_text(encoding="utf-8")
     assert "No data has been loaded into this dataset yet." in html
-    for name in TABLES:
+    for name in REQUIRED:
         assert f"<code>{name}</code> — not loaded" in html
+    # tables a plan or key may not offer are not "missing"; the section needing them says so
+    assert "<code>analytics_cost</code> — not loaded" not in html
+    assert NEEDS_ANALYTICS in html
     assert f"anthropic-ingest sync --dest-uri duckdb:///{path}" in html
 
 
@@ -66,7 +71,7 @@ def test_empty_postgres_dataset_lists_every_table_as_missing() -> None:
     finally:
         with psycopg2.connect(PG_URI) as conn, conn.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA {schema}")
-    assert [m.table for m in data.missing] == list(TABLES)
+    assert [m.table for m in data.missing] == [t for t in TABLES if t in REQUIRED]
     assert (data.claude_code, data.api_usage, data.cost) == (None, None, None)
     assert data.org.users_by_role is None and not data.has_activity_data
     assert "What is missing" in render_html(data)
@@ -78,7 +83,7 @@ def test_partial_data_fills_what_it_can(rows: synth.Rows, tmp_path: Path) -> Non
     assert data.cost is not None and data.org.users_by_role is not None
     assert data.claude_code is None and data.api_usage is None and data.org.active_keys is None
     missing = {m.table: m for m in data.missing}
-    assert set(missing) == set(TABLES) - {"cost_report", "users"}
+    assert set(missing) == REQUIRED - {"cost_report", "users"}
     assert missing["workspaces"].affects[0] == "workspace names (IDs are shown instead)"
     html = render_html(data)
     assert "Some tables are not loaded, so parts of this report are empty." in html
