@@ -235,3 +235,20 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
 def assert_no_secret(secret: str, *texts: str) -> None:
     for text in texts:
         assert secret not in text, "the Admin key leaked into output"
+
+
+def _console_2025_tables() -> dict[str, Any]:
+    from anthropic_ingest.tables import TABLES
+    from anthropic_ingest.tables_enterprise import ENTERPRISE_TABLES
+
+    enterprise = {spec.name for spec in ENTERPRISE_TABLES}
+    return {
+        name: spec
+        for name, spec in TABLES.items()
+        if spec.source.data_from is None and name not in enterprise
+    }
+
+
+# What a sync of a 2025 interval with the Admin key of a Console organization loads: not the
+# analytics tables (no data before 2026), not the Claude Enterprise tables (not available).
+CONSOLE_2025_TABLES = _console_2025_tables()

@@ -126,10 +126,21 @@ def ordered_map(
     stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[R]:
     """Like `map`, on a thread pool, keeping order and at most 2×`workers` results in memory.
-    Once `stop()` is true no further item is started, and those started are still yielded."""
+    Once `stop()` is true no further item is started, and those started are still yielded.
+
+    The first item runs alone: when the endpoint refuses it (a key without the permission,
+    an organization without the product) no other request has been sent, so a table that is
+    not available costs one request, not one per day."""
+    source = iter(items)
+    for first in source:
+        yield fn(first)
+        break
+    else:
+        return
+    if stop():
+        return
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch")
     pending: deque[Future[R]] = deque()
-    source = iter(items)
     try:
         for item in source:
             pending.append(pool.submit(fn, item))

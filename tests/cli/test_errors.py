@@ -8,13 +8,11 @@ from typing import Any
 import duckdb
 import pytest
 
+from anthropic_ingest.tables import TABLES as ALL_TABLES
 from tests.conftest import assert_no_secret, run_cli, source_uri
 
 KEY = "sk-ant-admin01-cli-error-test-0123456789abcdef"
-TABLES = (
-    "claude_code_usage, claude_code_usage_by_model, usage_report, cost_report, organization, "
-    "workspaces, api_keys, invites, users, workspace_members"
-)
+TABLES = ", ".join(ALL_TABLES)
 EXPECTED_FORMS = (
     "expected one of: duckdb:///path/to/file.duckdb; postgresql://user:password@host:5432/database; "
     "mysql://user:password@host:3306/database; bigquery://project-id?credentials_path=/path/key.json&location=US; "

@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
-from anthropic_ingest.tables import TABLES as ALL_TABLES
-from tests.conftest import Destination, assert_no_secret, run_cli, source_uri
+from tests.conftest import CONSOLE_2025_TABLES, Destination, assert_no_secret, run_cli, source_uri
 
 # This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
+TABLES = CONSOLE_2025_TABLES
 
 FAST = {"retry_backoff_seconds": "0.01", "max_retries": "8", "timeout": "10"}
 TRANSIENT = [

@@ -10,12 +10,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from anthropic_ingest.tables import TABLES as ALL_TABLES
-from tests.conftest import Destination, assert_no_secret, run_cli, source_uri
+from tests.conftest import CONSOLE_2025_TABLES, Destination, assert_no_secret, run_cli, source_uri
 from tests.integration import expected
 
 # This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
+TABLES = CONSOLE_2025_TABLES
 
 FIRST, LAST = date(2025, 1, 1), date(2025, 1, 31)
 TYPE_NAMES = {

@@ -12,11 +12,10 @@ import pytest
 
 from anthropic_ingest import service
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.tables import TABLES as ALL_TABLES
-from tests.conftest import Destination, _destination, run_cli, source_uri
+from tests.conftest import CONSOLE_2025_TABLES, Destination, _destination, run_cli, source_uri
 
 # This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
+TABLES = CONSOLE_2025_TABLES
 
 URI = "mysql://root@127.0.0.1:3306/test"
 DLT_TABLES = {"_dlt_loads", "_dlt_version", "_dlt_pipeline_state"}

@@ -6,11 +6,10 @@ import subprocess
 import sys
 from typing import Any
 
-from anthropic_ingest.tables import TABLES as ALL_TABLES
-from tests.conftest import ROOT, Destination, source_uri
+from tests.conftest import CONSOLE_2025_TABLES, ROOT, Destination, source_uri
 
 # This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
+TABLES = CONSOLE_2025_TABLES
 
 
 def test_concurrent_syncs_serialize(emu: Any, destination: Destination) -> None:

@@ -19,10 +19,10 @@ from anthropic_ingest import service
 from anthropic_ingest.emulator import EmulatorConfig, running_emulator
 from anthropic_ingest.emulator.org import SyntheticOrg
 from anthropic_ingest.tables import TABLES as ALL_TABLES
-from tests.conftest import Destination, source_uri
+from tests.conftest import CONSOLE_2025_TABLES, Destination, source_uri
 
 # This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
+TABLES = CONSOLE_2025_TABLES
 
 FIRST, LAST = "2025-01-01", "2025-01-06"
 FAST = {"retry_backoff_seconds": "0.01", "max_retries": "8", "timeout": "10"}
@@ -96,7 +96,15 @@ def test_sync_is_exact_repeatable_and_survives_faults(strict: Any, tmp_path: Pat
         "where u.workspace_id is distinct from k.workspace_id"
     )
     assert mismatched == 0
-    assert {(e["version"], e["beta"]) for e in strict.requests()} == {("2023-06-01", None)}
+    assert {e["version"] for e in strict.requests()} == {"2023-06-01"}
+    # A beta header only where the table's endpoint declares one, never on the tables of
+    # the original product page.
+    declared = {dict(s.source.headers).get("anthropic-beta") for s in ALL_TABLES.values()}
+    original = {s.source.path for s in TABLES.values()}
+    for entry in strict.requests():
+        assert entry["beta"] in declared, entry
+        if entry["path"] in original:
+            assert entry["beta"] is None, entry
 
     before = _snapshot(dest)
     _sync(strict, dest)

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from anthropic_ingest.tables import TABLES
-from tests.conftest import ROOT, source_uri
+from tests.conftest import CONSOLE_2025_TABLES, ROOT, source_uri
 from tests.reliability import figures
 
 KILLS_WHILE_FETCHING = 2
@@ -109,7 +109,7 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
                 ),
                 key=repr,
             )
-            for name, spec in TABLES.items()
+            for name, spec in CONSOLE_2025_TABLES.items()
         }
 
 
@@ -150,7 +150,7 @@ def test_kill_anywhere_then_rerun_repairs(emu: Any, tmp_path: Path) -> None:
             code, _, output = run(emu, db, tmp)
             assert code == 0, output
             got = snapshot(db)
-            lost = sum(len(set(expected[t]) - set(got[t])) for t in TABLES)
+            lost = sum(len(set(expected[t]) - set(got[t])) for t in CONSOLE_2025_TABLES)
             figures.add("rows lost", lost)
             figures.add("rows compared", sum(len(v) for v in got.values()))
             figures.add("kill points tried")

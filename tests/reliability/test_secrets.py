@@ -14,12 +14,11 @@ import duckdb
 import pytest
 from dlt.common.versioned_state import decompress_state
 
-from anthropic_ingest.tables import TABLES as ALL_TABLES
-from tests.conftest import ROOT, Destination
+from tests.conftest import CONSOLE_2025_TABLES, ROOT, Destination
 from tests.reliability import figures
 
 # This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = {name: spec for name, spec in ALL_TABLES.items() if spec.source.data_from is None}
+TABLES = CONSOLE_2025_TABLES
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
