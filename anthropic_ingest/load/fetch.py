@@ -186,7 +186,9 @@ def fetch(
     elif source.paging == "id":
         pages = paginate(client, source.path, source.params, _ids(config))
         if source.resolve_key_workspaces:
-            pages = _with_key_workspaces(pages, set(_ids_of(client, api.WORKSPACES, config)))
+            pages = _with_key_workspaces(
+                pages, lambda: set(_ids_of(client, api.WORKSPACES, config))
+            )
         for page in pages:
             yield prepare(Batch([page["data"]]))
     elif source.paging == "next":
@@ -240,14 +242,18 @@ def _ids_of(client: AdminClient, endpoint: Endpoint, config: SourceConfig) -> It
 
 
 def _with_key_workspaces(
-    pages: Iterator[dict[str, Any]], listed: set[str]
+    pages: Iterator[dict[str, Any]], list_workspaces: Callable[[], set[str]]
 ) -> Iterator[dict[str, Any]]:
     """API key pages whose records all carry `workspace_id`: the newest shape of the API
-    sends only `scope`, whose workspace is resolved against the listed workspaces."""
+    sends only `scope`, whose workspace is resolved against the listed workspaces. The
+    workspaces are listed once, and only when a key comes without `workspace_id`."""
+    listed: set[str] | None = None
     for page in pages:
         records = read_page(page["data"])
         for record in records:
             if "workspace_id" not in record:
+                if listed is None:
+                    listed = list_workspaces()
                 record["workspace_id"] = key_workspace(record, listed)
         yield {**page, "data": records}
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dlt.common.runtime.collector import Collector
 
 from anthropic_ingest.client.limiter import RATE_LIMITED, WaitHook
+from anthropic_ingest.load.interrupts import LoadGuard
 
 if TYPE_CHECKING:
     from anthropic_ingest.load.plan import TableReport
@@ -87,6 +88,10 @@ class LoadPhase(Collector):
         self._destination = destination
         self._tables: list[TableReport] = []
         self._started: float | None = None
+        # The pipeline this collector reports on (set once it exists) and the Ctrl-C guard
+        # of its load steps.
+        self.pipeline: Any = None
+        self.guard = LoadGuard()
 
     def begin_round(self, tables: Sequence[TableReport]) -> None:
         """A round of `pipeline.run` is about to fetch and load `tables`."""
@@ -94,6 +99,7 @@ class LoadPhase(Collector):
 
     def end_round(self, more: bool) -> None:
         """The round's load package is committed; `more` when another round follows."""
+        self.guard.release()
         self._announce()
         assert self._started is not None
         self._sink.loaded(time.monotonic() - self._started, more)
@@ -117,8 +123,12 @@ class LoadPhase(Collector):
         return None  # counts of items and files: the sink counts days and rows itself
 
     def _start(self, step: str) -> None:
-        if not step.startswith("Extract"):
-            self._announce()
+        if step.startswith("Extract"):
+            if self.pipeline is not None:
+                self.guard.prepare(self.pipeline)
+            return
+        self._announce()
+        self.guard.hold()
 
     def _stop(self) -> None:
         return None

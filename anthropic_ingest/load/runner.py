@@ -58,6 +58,7 @@ def run_load(plan: LoadPlan) -> LoadReport:
             pipelines_dir=workdir,
             progress=phase,
         )
+        phase.pipeline = pipeline
         waiting = f"waiting for another run loading into {plan.destination.display} to finish"
         with run_lock(
             plan.destination, plan.dataset, plan.lock_timeout, lambda: plan.progress.note(waiting)
@@ -143,9 +144,17 @@ def _load_rounds(
             pipeline.run([loader.resource() for loader in pending], **options)
         except (PipelineStepFailed, DltException) as exc:
             raise translate_failure(exc, plan) from None
+        finally:
+            phase.guard.release()
         options.pop("refresh", None)  # a full refresh drops the tables once, before round one
         pending = [loader for loader in pending if loader.more]
         phase.end_round(more=bool(pending))
+        if phase.guard.requested:  # Ctrl-C during the load step, which was let finish
+            raise errors.Interrupted(
+                "interrupted; the load under way was finished first, so every table is "
+                "either loaded or as it was"
+                + ("; run the same command again to go on" if pending else "")
+            )
     if len(plan.targets) == 1 and loaders[0].failure is not None:
         raise loaders[0].failure
 
@@ -206,9 +215,9 @@ def _interruption(exc: BaseException, plan: LoadPlan) -> errors.Interrupted | No
         return None
     if getattr(exc, "step", None) == "load":
         return errors.Interrupted(
-            f"interrupted while loading into {plan.destination.display}: tables whose load "
-            "had completed keep their new rows, the others are unchanged; run the same command "
-            "again to finish"
+            f"interrupted twice while loading into {plan.destination.display}: tables whose "
+            "load had completed keep their new rows, the others hold none of this run's rows "
+            "(one this run created may be empty); run the same command again to finish"
         )
     pipeline = getattr(exc, "pipeline", None)
     if pipeline is not None and pipeline.list_completed_load_packages():
