@@ -12,6 +12,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -122,9 +123,17 @@ def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -
     if rejected or (len(plan.targets) == 1 and failures):
         raise (rejected or failures)[0]
     # An Analytics key (Claude Enterprise) cannot read the organization: its tables say
-    # themselves whether the key is good (a 404 makes one not available).
-    if not loaders and plan.source.admin_key:
+    # themselves whether the key is good (a 404 makes one not available). A DuckDB file that
+    # exists already (a daily run) needs no such check: nothing would be created.
+    if not loaders and plan.source.admin_key and not _existing_duckdb_file(plan):
         client.get(ORGANIZATION_PATH)
+
+
+def _existing_duckdb_file(plan: LoadPlan) -> bool:
+    destination = plan.destination
+    if destination.kind != "duckdb":
+        return False
+    return Path(destination.display.removeprefix("duckdb:///")).is_file()
 
 
 def _load_rounds(

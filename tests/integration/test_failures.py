@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tests.conftest import CONSOLE_2025_TABLES, Destination, assert_no_secret, run_cli, source_uri
@@ -110,6 +111,26 @@ def test_rejected_key_creates_no_file(emu: Any, tmp_path: Path, table: str) -> N
     assert result.code == 3, result.output
     assert "Admin API key rejected (401)" in result.stderr
     assert list(tmp_path.iterdir()) == [], "nothing is written when the key is rejected"
+
+
+def test_a_daily_run_into_an_existing_file_asks_only_for_its_data(emu: Any, tmp_path: Path) -> None:
+    """The key check before a new DuckDB file is created costs a request that a daily run,
+    whose file exists, does not pay; a rejected key still changes nothing."""
+    db = tmp_path / "daily.duckdb"
+    args = ["--source-table", "cost_report", "--dest-uri", f"duckdb:///{db}"]
+    args += ["--interval-start", "2025-01-01", "--interval-end", "2025-01-02"]
+    first = run_cli("ingest", "--source-uri", source_uri(emu), *args)
+    assert first.code == 0, first.output
+    emu.clear_requests()
+    daily = run_cli("ingest", "--source-uri", source_uri(emu), *args)
+    assert daily.code == 0, daily.output
+    assert [e["path"] for e in emu.requests()] == ["/v1/organizations/cost_report"]
+    wrong = f"anthropic://?api_key=sk-ant-admin01-not-the-key&base_url={emu.base_url}"
+    rejected = run_cli("ingest", "--source-uri", wrong, *args)
+    assert rejected.code == 3, rejected.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from anthropic.cost_report").fetchone()[0] > 0  # type: ignore[index]
+    assert "not-the-key" not in rejected.output
 
 
 def test_a_failing_table_fails_the_sync_and_keeps_the_others(emu: Any, duck: Destination) -> None:
