@@ -26,29 +26,10 @@ from tests.emulator.analytics_helpers import (
     restore,
     week,
 )
+from tests.unit.analytics_rows import USAGE_DIMENSIONS
 
 Row = dict[str, Any]
-USAGE_FIELDS = [  # §4.3: every usage dimension is in every row's group
-    "actor",
-    "actor_type",
-    "agent_id",
-    "api_key_id",
-    "claude_tag_category",
-    "claude_tag_user_id",
-    "context_window",
-    "deployment_id",
-    "environment_id",
-    "inference_geo",
-    "model",
-    "product",
-    "rbac_group_id",
-    "service_tier",
-    "session_id",
-    "slack_channel_id",
-    "speed",
-    "user_profile_id",
-    "workspace_id",
-]
+USAGE_FIELDS = list(USAGE_DIMENSIONS)  # §4.3: every usage dimension is in every row's group
 COST_FIELDS = [*USAGE_FIELDS, "cost_type", "token_type"]
 CENTS = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 TOKENS = {

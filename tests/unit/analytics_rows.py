@@ -6,30 +6,30 @@ from __future__ import annotations
 
 from typing import Any
 
-# Every group field is present and null unless its dimension is grouped (§4.3).
-_NULL_GROUP = dict.fromkeys(
-    (
-        "actor",
-        "actor_type",
-        "agent_id",
-        "api_key_id",
-        "claude_tag_category",
-        "claude_tag_user_id",
-        "context_window",
-        "deployment_id",
-        "environment_id",
-        "inference_geo",
-        "model",
-        "product",
-        "rbac_group_id",
-        "service_tier",
-        "session_id",
-        "slack_channel_id",
-        "speed",
-        "user_profile_id",
-        "workspace_id",
-    )
+# The usage dimensions of §4.3, as documented (an oracle independent of the emulator's list).
+USAGE_DIMENSIONS = (
+    "actor",
+    "actor_type",
+    "agent_id",
+    "api_key_id",
+    "claude_tag_category",
+    "claude_tag_user_id",
+    "context_window",
+    "deployment_id",
+    "environment_id",
+    "inference_geo",
+    "model",
+    "product",
+    "rbac_group_id",
+    "service_tier",
+    "session_id",
+    "slack_channel_id",
+    "speed",
+    "user_profile_id",
+    "workspace_id",
 )
+# Every group field is present and null unless its dimension is grouped (§4.3).
+_NULL_GROUP = dict.fromkeys(USAGE_DIMENSIONS)
 _BOUNDS = {"starting_at": "2026-09-03T00:00:00Z", "ending_at": "2026-09-04T00:00:00Z"}
 
 USAGE_ROW: dict[str, Any] = {
