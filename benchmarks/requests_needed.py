@@ -157,7 +157,9 @@ def _load_all(
 
 def requests_needed(users: int, workdir: Path) -> Section:
     """Scenario 4: one load per table, its requests against the minimum."""
-    section = Section("4. Requests each table needs for a year (2025; the analytics tables: 2026 so far)")
+    section = Section(
+        "4. Requests each table needs for a year (2025; the analytics tables: 2026 so far)"
+    )
     print(f"scenario 4: {users} users", flush=True)
     rows: list[list[object]] = []
     year_minimal, org, example = _load_all(PLANS, users, YEAR, workdir, rows)
