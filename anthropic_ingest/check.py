@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from anthropic_ingest import endpoints as api
@@ -22,12 +22,13 @@ from anthropic_ingest.check_enterprise import (
     families_text,
     is_engagement,
 )
-from anthropic_ingest.client import AdminClient
-from anthropic_ingest.client.http import ANTHROPIC_VERSION
 from anthropic_ingest.endpoints import Endpoint
-from anthropic_ingest.load.source_uri import SourceConfig, parse_source_uri
 from anthropic_ingest.load.windows import rfc3339
 from anthropic_ingest.tables import TABLES, TableSpec
+
+if TYPE_CHECKING:
+    from anthropic_ingest.client import AdminClient
+    from anthropic_ingest.load.source_uri import SourceConfig
 
 # The tables of the original product page: `check` succeeds only when all of them are readable;
 # the others (TableSpec.optional) are listed as readable or not, and why.
@@ -106,6 +107,11 @@ class _Answer:
 
 def check(source_uri: str | None, *, today: date | None = None) -> CheckReport:
     """Ask every table family once with the key of `source_uri`; report what is readable."""
+    # The HTTP client (httpx) is imported here: the CLI reads ORIGINAL_TABLES for its help.
+    from anthropic_ingest.client import AdminClient
+    from anthropic_ingest.client.http import ANTHROPIC_VERSION
+    from anthropic_ingest.load.source_uri import parse_source_uri
+
     config = parse_source_uri(source_uri)
     settings = replace(
         config.client,

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from anthropic_ingest import service
-from anthropic_ingest.emulator import EmulatorConfig, running_emulator
 from anthropic_ingest.load.destinations import parse_destination_uri
-from anthropic_ingest.load.plan import LoadReport
-from anthropic_ingest.load.progress import ProgressSink
-from anthropic_ingest.report import write_report
+
+if TYPE_CHECKING:
+    from anthropic_ingest.load.plan import LoadReport
+    from anthropic_ingest.load.progress import ProgressSink
 
 DEMO_DEST_URI = "duckdb:///demo.duckdb"
 DEMO_SEED = 2024
@@ -54,6 +54,9 @@ class DemoResult:
     load: LoadReport
 
 
+DEMO_REQUESTS_PER_MINUTE = 60_000
+
+
 def run_demo(
     dest_uri: str = DEMO_DEST_URI,
     report_path: Path | str = "demo-report.html",
@@ -67,6 +70,11 @@ def run_demo(
 
     `org_type="enterprise"` serves a Claude Enterprise org and syncs with its Analytics key.
     """
+    # Imported here so that the CLI reads DEMO_DEST_URI for its help without dlt or duckdb.
+    from anthropic_ingest import service
+    from anthropic_ingest.emulator import EmulatorConfig, running_emulator
+    from anthropic_ingest.report import write_report
+
     today = datetime.now(UTC).date()
     first, last = today - timedelta(days=days), today - timedelta(days=1)
     config = EmulatorConfig(
@@ -81,6 +89,10 @@ def run_demo(
     with running_emulator(config) as emu:
         key = emu.analytics_key if org_type == "enterprise" else emu.admin_key
         source = f"anthropic://?api_key={key}&base_url={emu.base_url}"
+        if org_type == "enterprise":
+            # The emulator does not keep the Enterprise endpoints' 60 a minute here, so
+            # neither need the client (a real organization's run keeps it).
+            source += f"&requests_per_minute={DEMO_REQUESTS_PER_MINUTE}"
         load = service.sync(
             source,
             dest_uri,

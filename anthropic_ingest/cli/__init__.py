@@ -5,6 +5,8 @@ Errors are turned into one-line messages and exit codes here, and only here.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 import os
 import sys
@@ -100,6 +102,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `anthropic-ingest` command."""
+    _skip_exit_collection()
     secrets.install_log_filter()
     try:
         _register_commands()
@@ -131,6 +134,18 @@ def main(argv: list[str] | None = None) -> None:
         _interrupted(INTERRUPTED)
     if isinstance(result, int) and not isinstance(result, bool) and result:
         sys.exit(result)
+
+
+def _skip_exit_collection() -> None:
+    """At interpreter exit, do not garbage-collect the objects alive then.
+
+    Tearing down dlt, SQLAlchemy and pyarrow ran full collections over every object they
+    made: 0.1 to 0.6 s of each run's wall time. By then every file and connection is closed
+    (context managers, atexit handlers), and objects freed by reference counting still are;
+    only the last sweep for cycles is skipped, and the memory goes back with the process.
+    """
+    atexit.unregister(gc.freeze)  # once, however often main() runs in one process
+    atexit.register(gc.freeze)
 
 
 def _interrupted(message: str) -> NoReturn:

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from anthropic_ingest.cli.ingest_cmd import check_progress
-from anthropic_ingest.cli.render import make_progress, out, print_summary
 from anthropic_ingest.demo import DEMO_DEST_URI, QUERIES, run_demo
 from anthropic_ingest.emulator.config import ORG_TYPES
 
@@ -42,6 +41,8 @@ def demo(
         raise typer.BadParameter(
             f"must be one of {', '.join(ORG_TYPES)}, got {org_type!r}", param_hint="--org-type"
         )
+    from anthropic_ingest.cli.render import make_progress, out, print_summary  # dlt, rich
+
     with make_progress(progress) as sink:
         result = run_demo(
             dest_uri, report, users=users, days=days, progress=sink, org_type=org_type

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,8 +21,10 @@ from anthropic_ingest.emulator.config import (
     RATE_LIMITS_SHAPES,
     EmulatorConfig,
 )
-from anthropic_ingest.emulator.runner import Emulator, serve
 from anthropic_ingest.errors import UsageError
+
+if TYPE_CHECKING:
+    from anthropic_ingest.emulator.runner import Emulator
 
 HELP = """Serve a local, deterministic fake of the Anthropic Admin API (read endpoints).
 
@@ -171,6 +174,8 @@ def emulator(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+    from anthropic_ingest.emulator.runner import serve  # the HTTP layer: not for `--help`
+
     try:
         serve(config, ready=_banner)
     except OSError as exc:

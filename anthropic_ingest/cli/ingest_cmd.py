@@ -6,9 +6,7 @@ import sys
 
 import typer
 
-from anthropic_ingest import service
 from anthropic_ingest.cli import options
-from anthropic_ingest.cli.render import PROGRESS_MODES, make_progress, print_summary
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.tables import TABLES
 
@@ -73,6 +71,10 @@ def ingest(
     progress: str = options.progress(),
 ) -> None:
     check_progress(progress)
+    # Imported here, not at the top: `--help` and usage errors need neither dlt nor rich.
+    from anthropic_ingest import service
+    from anthropic_ingest.cli.render import make_progress, print_summary
+
     if not yes and sys.stdin.isatty():
         typer.confirm(
             f"Load {source_table} into {dest_table or source_table} at {_safe_dest(dest_uri)}?",
@@ -97,7 +99,7 @@ def ingest(
 
 
 def check_progress(mode: str) -> None:
-    if mode not in PROGRESS_MODES:
+    if mode not in options.PROGRESS_MODES:
         raise UsageError(f"--progress {mode!r}: use interactive or log")
 
 

@@ -8,6 +8,8 @@ import typer
 
 from anthropic_ingest.load.destinations import DEFAULT_DEST_URI
 
+PROGRESS_MODES = ("interactive", "log")
+
 
 def _env(name: str) -> list[str]:
     return [name, f"INGESTR_{name}"]

@@ -19,7 +19,6 @@ from anthropic_ingest.cli.bars import NAME_MIN, BoardProgress
 from anthropic_ingest.load.plan import LoadReport, TableReport
 from anthropic_ingest.load.progress import RATE_LIMITED, NullProgress
 
-PROGRESS_MODES = ("interactive", "log")
 LOG_WIDTH = 80  # log lines fit an 80-column terminal, time stamp included
 STAMP_WIDTH = len("2026-01-31T12:00:00Z ")
 err = Console(stderr=True, highlight=False)

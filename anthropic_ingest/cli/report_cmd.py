@@ -9,7 +9,6 @@ import typer
 
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.load.destinations import DEFAULT_DEST_URI
-from anthropic_ingest.report import write_report
 
 HELP = """Write an HTML report of the loaded data: Claude Code adoption and output, API
 token usage, cost in USD (with month to date and a projection) and who has access.
@@ -53,7 +52,10 @@ def report(
     ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file."),
 ) -> None:
-    path = write_report(dest_uri, dataset, _day("--from", date_from), _day("--to", date_to), output)
+    first, last = _day("--from", date_from), _day("--to", date_to)
+    from anthropic_ingest.report import write_report  # duckdb and dlt: not for `--help`
+
+    path = write_report(dest_uri, dataset, first, last, output)
     print(f"Report written to {path}")
 
 

@@ -6,10 +6,8 @@ import sys
 
 import typer
 
-from anthropic_ingest import service
 from anthropic_ingest.cli import options
 from anthropic_ingest.cli.ingest_cmd import check_progress
-from anthropic_ingest.cli.render import make_progress, print_summary
 from anthropic_ingest.errors import IncompleteLoadError
 from anthropic_ingest.load.destinations import parse_destination_uri
 from anthropic_ingest.tables import TABLES
@@ -48,6 +46,10 @@ def sync(
     progress: str = options.progress(),
 ) -> None:
     check_progress(progress)
+    # Imported here, not at the top: `--help` and usage errors need neither dlt nor rich.
+    from anthropic_ingest import service
+    from anthropic_ingest.cli.render import make_progress, print_summary
+
     names = tables.split(",") if tables else None
     if not yes and sys.stdin.isatty():
         where = parse_destination_uri(dest_uri).display

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.reference import all_specs, as_json, as_markdown
 from anthropic_ingest.tables import TableSpec, get_table
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 HELP = """Describe the tables: columns with types and descriptions, key, load mode, source
 endpoint, and the original product page's columns the API does not provide.
@@ -32,6 +35,8 @@ def tables(
     elif fmt == "markdown":
         print(as_markdown(specs, with_header=name is None), end="")
     elif fmt == "table":
+        from rich.console import Console
+
         console = Console(highlight=False)
         for spec in specs:
             console.print(_rich(spec))
@@ -40,6 +45,8 @@ def tables(
 
 
 def _rich(spec: TableSpec) -> Table:
+    from rich.table import Table
+
     caption = f"key: {', '.join(spec.key)} | {spec.mode_text}"
     if spec.not_provided:
         missing = ", ".join(name for name, _ in spec.not_provided)

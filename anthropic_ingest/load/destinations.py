@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
-
-import dlt
-from dlt.common.destination import Destination as DltDestination
 
 from anthropic_ingest import secrets
 from anthropic_ingest.errors import UsageError
+
+# dlt is imported by the builders that use it: the CLI reads DEFAULT_DEST_URI for its help,
+# which should not cost dlt's import (about 0.4 s).
+if TYPE_CHECKING:
+    from dlt.common.destination import Destination as DltDestination
 
 DEFAULT_DEST_URI = "duckdb:///anthropic.duckdb"
 # SQL destinations swap a replaced table in from a staging copy in one transaction, so a failed
@@ -118,6 +120,7 @@ def _require_host_db(parts: Any, kind: str) -> str:
 
 
 def _postgres(parts: Any) -> DestinationConfig:
+    import dlt
     from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
     _require_host_db(parts, "postgresql")
@@ -149,6 +152,8 @@ def _mysql(parts: Any) -> DestinationConfig:
 
 
 def _bigquery(parts: Any) -> DestinationConfig:
+    import dlt
+
     project, _, dataset = (parts.hostname or parts.netloc).partition(".")
     if not project:
         raise UsageError(f"bigquery URI has no project; {_expected('bigquery')}")
@@ -180,6 +185,8 @@ def _gcp_credentials(path: Path, project: str) -> Any:
 
 
 def _snowflake(parts: Any) -> DestinationConfig:
+    import dlt
+
     database = _require_host_db(parts, "snowflake")
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     details = {"account": parts.hostname, "database": database, **query}
@@ -188,6 +195,8 @@ def _snowflake(parts: Any) -> DestinationConfig:
 
 
 def _files(parts: Any) -> DestinationConfig:
+    import dlt
+
     kind = parts.scheme.lower()
     # like file:///: three slashes start an absolute path; parquet://folder is relative
     path = unquote(parts.netloc + parts.path)
