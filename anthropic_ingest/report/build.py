@@ -9,6 +9,7 @@ from anthropic_ingest.report.api_usage import build_api_usage
 from anthropic_ingest.report.claude_code import build_claude_code
 from anthropic_ingest.report.connect import DEFAULT_SESSION_TIME_ZONE, open_reader
 from anthropic_ingest.report.cost import build_cost
+from anthropic_ingest.report.enterprise import build_enterprise, has_enterprise
 from anthropic_ingest.report.model import Missing, ReportData
 from anthropic_ingest.report.names import load_names
 from anthropic_ingest.report.org import build_org, organization_name
@@ -30,6 +31,12 @@ AFFECTS: dict[str, tuple[str, ...]] = {
     "workspace_members": ("members per workspace",),
     "analytics_cost": ("Who spends what: cost per person, API key, workspace and product",),
     "service_accounts": ("service account names in Who spends what (IDs are shown instead)",),
+    "enterprise_summaries": ("Claude Enterprise: active users against seats",),
+    "enterprise_user_activity": ("Claude Enterprise: idle members, Claude Code per developer",),
+    "enterprise_skills": ("Claude Enterprise: top skills",),
+    "enterprise_connectors": ("Claude Enterprise: top connectors",),
+    "spend_limits_effective": ("Claude Enterprise: members near their spend limit",),
+    "rbac_group_members": ("Claude Enterprise: members who never used Claude",),
 }
 # Optional tables (a plan or key may not offer them) are listed as missing only when they are
 # there without their declared columns; their absence is said where they would be shown.
@@ -41,6 +48,8 @@ _TIME_COLUMNS = {
     "usage_report": "bucket",
     "cost_report": "bucket",
     "analytics_cost": "bucket",
+    "enterprise_summaries": "date",
+    "enterprise_user_activity": "date",
 }
 # Without --from, the report covers this many days ending at --to (or the latest loaded
 # day): daily charts of years of history would be unreadable stripes.
@@ -94,6 +103,8 @@ def build_report(
             data.cost = build_cost(reader, names, first, last)
         if "analytics_cost" in usable:
             data.spend = build_spend(reader, usable, last)
+        if has_enterprise(usable):
+            data.enterprise = build_enterprise(reader, usable, first, last)
         data.org = build_org(reader, names, usable, now)
     return data
 

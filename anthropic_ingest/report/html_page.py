@@ -8,6 +8,7 @@ from __future__ import annotations
 from anthropic_ingest.report import fmt, wording
 from anthropic_ingest.report.blocks import Card, cards, esc, section, unavailable
 from anthropic_ingest.report.html_claude_code import claude_code_body, claude_code_lead
+from anthropic_ingest.report.html_enterprise import enterprise_section
 from anthropic_ingest.report.html_org import org_body, org_lead
 from anthropic_ingest.report.html_spend import cost_body, cost_lead, usage_body, usage_lead
 from anthropic_ingest.report.html_who import who_spends_section
@@ -41,6 +42,7 @@ def render_html(data: ReportData) -> str:
 
 def _header(data: ReportData, title: str) -> str:
     span = (data.date_to - data.date_from).days + 1
+    enterprise = '<a href="#enterprise">Claude Enterprise</a>' if data.enterprise else ""
     return (
         f"<header><h1>{esc(title)}</h1>"
         f'<p class="range">{esc(fmt.day(data.date_from))} to {esc(fmt.day(data.date_to))} '
@@ -50,7 +52,7 @@ def _header(data: ReportData, title: str) -> str:
         "Money in US dollars; tokens are counts of tokens.</p>"
         '<nav><a href="#claude-code">Claude Code</a><a href="#api-usage">API usage</a>'
         '<a href="#cost">Cost</a><a href="#who-spends-what">Who spends what</a>'
-        '<a href="#organization">Organization</a></nav></header>'
+        f'{enterprise}<a href="#organization">Organization</a></nav></header>'
     )
 
 
@@ -146,6 +148,7 @@ def _sections(data: ReportData) -> str:
         if cost
         else section("cost", "Billed API cost (USD)", "", unavailable("Cost", ["cost_report"])),
         who_spends_section(data),
+        enterprise_section(data),
         section("organization", "Organization", org_lead(data), org_body(data.org)),
     ]  # fmt: skip
     return "".join(parts)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from anthropic_ingest.report.model_enterprise import EnterpriseSection
 
 DEFAULT_WORKSPACE = "Default workspace"
 CONSOLE_USAGE = "Console / Workbench (no API key)"
@@ -388,3 +392,4 @@ class ReportData:
     org: OrgSection = field(default_factory=OrgSection)
     has_activity_data: bool = True
     spend: WhoSpendsSection | None = None
+    enterprise: EnterpriseSection | None = None

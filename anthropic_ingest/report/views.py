@@ -28,6 +28,7 @@ from anthropic_ingest.report.view_base import (
     stand_in,
     workspace_name,
 )
+from anthropic_ingest.report.views_enterprise import ENTERPRISE_VIEWS
 from anthropic_ingest.report.views_spend import SPEND_VIEWS
 from anthropic_ingest.schema import SQL_NAMES, col
 from anthropic_ingest.tables import TABLES
@@ -204,6 +205,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     COST_DAILY_USD_BY_WORKSPACE,
     USAGE_REPORT_NAMED,
     *SPEND_VIEWS,
+    *ENTERPRISE_VIEWS,
 )
 
 

@@ -36,3 +36,18 @@ def test_demo_builds_a_database_and_a_report(tmp_path: Path) -> None:
         "usage_report_named",
     } <= views
     assert "Three queries worth running" in result.stdout
+
+
+def test_enterprise_demo_lands_every_enterprise_table_and_its_section(tmp_path: Path) -> None:
+    result = run_cli(
+        "demo", "--org-type", "enterprise", "--users", "8", "--days", "10", cwd=tmp_path
+    )
+    assert result.code == 0, result.output
+    page = (tmp_path / "demo-report.html").read_text()
+    assert "Claude Enterprise" in page
+    with duckdb.connect(str(tmp_path / "demo.duckdb"), read_only=True) as con:
+        for spec in ENTERPRISE_TABLES:
+            count = con.execute(f"select count(*) from anthropic.{spec.name}").fetchone()
+            assert count is not None and count[0] > 0, spec.name
+    # What an Analytics key cannot read is listed, not failed.
+    assert "users is not available: needs an Admin API key" in result.output
