@@ -226,7 +226,12 @@ def alter_page(
     """Apply a repeat_cursor / has_more_no_cursor fault to a page, in place."""
     if paging is None or fault.kind not in ("repeat_cursor", "has_more_no_cursor"):
         return
-    if paging in ("list", "engagement"):  # `next_page` is the only cursor, no has_more
+    if paging in ("list", "engagement"):  # `next_page` is the cursor
+        if "has_more" in page:  # the RBAC and spend-limit lists also say has_more
+            page["has_more"] = True
+            if fault.kind == "has_more_no_cursor":
+                page["next_page"] = None
+                return
         if fault.kind == "repeat_cursor":
             page["next_page"] = query.value("page") or cursors.issue(query, path, {"o": 0})
         return

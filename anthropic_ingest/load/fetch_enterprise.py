@@ -46,8 +46,12 @@ class MorePaginator(NextPagePaginator):
     (the RBAC lists send a `next_page` even on their last page)."""
 
     def update_state(self, path: str, body: dict[str, Any]) -> None:
-        if body.get("has_more") is False:
+        has_more = body.get("has_more")
+        if has_more is False:
             self.has_more = False
+            return
+        if has_more is True:  # more pages: a missing or repeated next_page fails the run
+            self._advance(path, True, body.get("next_page"), "next_page")
             return
         super().update_state(path, body)
 

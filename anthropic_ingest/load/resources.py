@@ -41,6 +41,7 @@ from anthropic_ingest.load.windows import (
     history_start,
     plan_window,
 )
+from anthropic_ingest.tables_enterprise import NEEDS_ANALYTICS
 
 
 def group_targets(targets: list[Target]) -> list[list[Target]]:
@@ -208,12 +209,26 @@ class GroupLoader:
                 error_type=exc.error_type,
                 request_id=exc.request_id,
             )
+        self._mark_unavailable(reason)
+        return None
+
+    def skip_if_unreadable(self) -> None:
+        """In a sync with an Admin key, mark the Claude Enterprise engagement tables not
+        available without asking: their endpoints need an Analytics key (read:analytics),
+        which an Admin key is not, and each refused probe would cost a second of the 60
+        requests a minute those endpoints share. `ingest` and `check` still ask."""
+        source = self.lead.spec.source
+        if self.plan.strict_tables or not self.plan.source.admin_key:
+            return
+        if source.needs == NEEDS_ANALYTICS:
+            self._mark_unavailable(f"{NEEDS_ANALYTICS}; an Admin key cannot read {source.path}")
+
+    def _mark_unavailable(self, reason: str) -> None:
         self.unavailable = reason
         for report in self.reports.values():
             report.skipped = f"not available: {reason}"
         self.plan.progress.note(f"{self.lead.table} is not available: {reason}")
         self._finish()
-        return None
 
     def _round(self, resume: ResumeState) -> Iterator[Any]:
         """Fetch and hand over one round of a window table, then record its resume point."""

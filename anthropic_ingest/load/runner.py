@@ -51,6 +51,8 @@ def run_load(plan: LoadPlan) -> LoadReport:
         loaders = [
             GroupLoader(group, plan, client, first_day) for group in group_targets(plan.targets)
         ]
+        for loader in loaders:
+            loader.skip_if_unreadable()
         phase = LoadPhase(plan.progress, plan.destination.display)
         pipeline = dlt.pipeline(
             pipeline_name=pipeline_name(plan.dataset),

@@ -212,3 +212,16 @@ def test_summaries_come_in_one_page(client: httpx.Client) -> None:
     error(client.get(path, params={"date": str(DAY)}), 400)
     error(client.get(path), 400)
     error(client.get(path, params={"starting_date": str(DAY), "group_by[]": "rbac_group_id"}), 400)
+
+
+def test_cursor_faults_on_the_lists_that_say_has_more(emu: Emulator, client: httpx.Client) -> None:
+    path = "/v1/organizations/rbac_groups"
+    last = client.get(path).json()
+    assert last["has_more"] is False and last["next_page"] is None
+    emu.script(path, [{"kind": "has_more_no_cursor"}, {"kind": "repeat_cursor"}])
+    broken = client.get(path).json()
+    assert broken["has_more"] is True and broken["next_page"] is None
+    looping = client.get(path).json()
+    assert looping["has_more"] is True and looping["next_page"]
+    again = client.get(path, params={"page": looping["next_page"]}).json()
+    assert again["data"] == last["data"]

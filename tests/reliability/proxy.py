@@ -27,6 +27,20 @@ def records(path: str, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield item
 
 
+def replace_text(record: dict[str, Any], path: str, value: str) -> bool:
+    """Put `value` at the dotted `path` where the record has text there; whether it did."""
+    *parents, last = path.split(".")
+    node: Any = record
+    for step in parents:
+        node = node.get(step)
+        if not isinstance(node, dict):
+            return False
+    if not isinstance(node.get(last), str):
+        return False
+    node[last] = value
+    return True
+
+
 @contextmanager
 def mutating_proxy(upstream: str, mutate: Mutate) -> Iterator[str]:
     client = httpx.Client(base_url=upstream)
@@ -38,7 +52,8 @@ def mutating_proxy(upstream: str, mutate: Mutate) -> Iterator[str]:
             headers = {
                 k: v
                 for k, v in self.headers.items()
-                if k.lower() in ("x-api-key", "anthropic-version", "authorization")
+                if k.lower()
+                in ("x-api-key", "anthropic-version", "anthropic-beta", "authorization")
             }
             answer = client.get(self.path, headers=headers)
             content = answer.content

@@ -5,6 +5,11 @@ dlt normalizes and loads). Re-running the same command must leave every table id
 a run that was never interrupted: no duplicate, no missing row, and the resume point never
 ahead of the data (the re-run has no interval, so a resume point ahead of the data would
 skip days). Nothing the killed run left behind may contain the Admin key.
+
+The same holds for a sync of the Claude Enterprise tables with an Analytics key, given an
+interval: without one it would read every day since 2026-01-01 (about 2,000 requests a run),
+so its re-run repairs by loading the same window again. Where a re-run without an interval
+resumes is checked by the Console sync (the Enterprise tables resume through the same code).
 """
 
 from __future__ import annotations
@@ -16,27 +21,55 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
+from anthropic_ingest.table_spec import TableSpec
 from anthropic_ingest.tables import TABLES
 from tests.conftest import CONSOLE_2025_TABLES, ROOT, source_uri
 from tests.reliability import figures
-
-KILLS_WHILE_FETCHING = 2
-KILLS_WHILE_LOADING = 2
+from tests.reliability.enterprise import ENTERPRISE, analytics_uri
 
 
-def command(emu: Any, db: Path) -> list[str]:
+@dataclass(frozen=True)
+class Org:
+    """A sync to crash: its key and arguments, the tables it loads, where to kill it."""
+
+    key: str
+    args: tuple[str, ...]
+    fetched: int  # "<table>: fetched" lines once every table it reads was fetched
+    tables: dict[str, TableSpec]  # the tables compared
+    kills: tuple[int, int]  # kills while fetching, kills after fetching
+
+
+def console(emu: Any) -> Org:
+    # Every table is fetched (the analytics and Enterprise ones are empty or not available).
+    return Org(
+        emu.admin_key, ("--source-uri", source_uri(emu)), len(TABLES), CONSOLE_2025_TABLES, (2, 2)
+    )
+
+
+def enterprise(emu: Any) -> Org:
+    # One kill of each kind (each costs two runs). A month of days: long enough a fetch for
+    # a kill to land in it.
+    tables = ("--tables", ",".join(ENTERPRISE))
+    interval = ("--interval-start", "2026-03-01", "--interval-end", "2026-04-01")
+    args = ("--source-uri", analytics_uri(emu), *tables, *interval)
+    return Org(emu.analytics_key, args, len(ENTERPRISE), ENTERPRISE, (1, 1))
+
+
+def command(org: Org, db: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
         "anthropic_ingest",
         "sync",
-        "--source-uri",
-        source_uri(emu),
+        *org.args,
         "--dest-uri",
         f"duckdb:///{db}",
         "--progress",
@@ -45,13 +78,13 @@ def command(emu: Any, db: Path) -> list[str]:
 
 
 def run(
-    emu: Any, db: Path, tmp: Path, kill_after: float | None = None
+    org: Org, db: Path, tmp: Path, kill_after: float | None = None
 ) -> tuple[int, float | None, str]:
     """Run a sync; with `kill_after`, SIGKILL it that many seconds after every table was
     fetched (non-negative) or after the start (negative, absolute value)."""
     env = {**os.environ, "TMPDIR": str(tmp)}
     proc = subprocess.Popen(
-        command(emu, db),
+        command(org, db),
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -67,7 +100,7 @@ def run(
         assert proc.stderr is not None
         for line in proc.stderr:
             lines.append(line)
-            if sum(": fetched," in x for x in lines) == len(TABLES) and not fetched_at:
+            if sum(": fetched," in x for x in lines) == org.fetched and not fetched_at:
                 fetched_at.append(time.monotonic())
 
     reader = threading.Thread(target=read, daemon=True)
@@ -97,7 +130,7 @@ def run(
     return proc.returncode, fetch_time, "".join(lines)
 
 
-def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(db: Path, tables: dict[str, TableSpec]) -> dict[str, list[tuple[Any, ...]]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {
             name: sorted(
@@ -109,7 +142,7 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
                 ),
                 key=repr,
             )
-            for name, spec in CONSOLE_2025_TABLES.items()
+            for name, spec in tables.items()
         }
 
 
@@ -121,39 +154,44 @@ def leftovers_with(secret: str, folder: Path) -> list[Path]:
     return found
 
 
-def test_kill_anywhere_then_rerun_repairs(emu: Any, tmp_path: Path) -> None:
-    emu.configure(latency_ms=2)
+@pytest.mark.parametrize("make", [console, enterprise], ids=["console", "enterprise"])
+def test_kill_anywhere_then_rerun_repairs(
+    emu: Any, ent: Any, tmp_path: Path, make: Callable[[Any], Org]
+) -> None:
+    server = ent if make is enterprise else emu
+    org = make(server)
+    server.configure(latency_ms=2)
     try:
         reference = tmp_path / "reference.duckdb"
-        code, fetch_time, output = run(emu, reference, tmp_path)
+        code, fetch_time, output = run(org, reference, tmp_path)
         assert code == 0, output
         assert fetch_time is not None
-        expected = snapshot(reference)
+        expected = snapshot(reference, org.tables)
         rng = random.Random(20251125)
-        points = [-rng.uniform(0.3, fetch_time) for _ in range(KILLS_WHILE_FETCHING)]
-        points += [rng.uniform(0.0, 0.6) for _ in range(KILLS_WHILE_LOADING)]
+        points = [-rng.uniform(0.3, fetch_time) for _ in range(org.kills[0])]
+        points += [rng.uniform(0.0, 0.6) for _ in range(org.kills[1])]
         for i, point in enumerate(points):
             db, tmp = tmp_path / f"killed{i}.duckdb", tmp_path / f"tmp{i}"
             tmp.mkdir()
-            code, _, output = run(emu, db, tmp, kill_after=point)
+            code, _, output = run(org, db, tmp, kill_after=point)
             phase = "while fetching" if point < 0 else "after fetching (normalize/load)"
             figures.outcome(
                 "SIGKILL kill points",
                 f"{phase}: killed" if code == -9 else f"{phase}: finished before the kill",
             )
-            leaked = leftovers_with(emu.admin_key, tmp) + leftovers_with(
-                emu.admin_key, tmp_path / "reference.duckdb"
+            leaked = leftovers_with(org.key, tmp) + leftovers_with(
+                org.key, tmp_path / "reference.duckdb"
             )
             figures.add("secret leaks", len(leaked))
             assert not leaked
-            assert emu.admin_key not in output
-            code, _, output = run(emu, db, tmp)
+            assert org.key not in output
+            code, _, output = run(org, db, tmp)
             assert code == 0, output
-            got = snapshot(db)
-            lost = sum(len(set(expected[t]) - set(got[t])) for t in CONSOLE_2025_TABLES)
+            got = snapshot(db, org.tables)
+            lost = sum(len(set(expected[t]) - set(got[t])) for t in org.tables)
             figures.add("rows lost", lost)
             figures.add("rows compared", sum(len(v) for v in got.values()))
             figures.add("kill points tried")
             assert got == expected, f"kill point {point:.3f} s ({phase})"
     finally:
-        emu.configure(latency_ms=0)
+        server.configure(latency_ms=0)

@@ -3,6 +3,7 @@ expected form; values from the API that are hostile to a database load byte-exac
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -15,10 +16,13 @@ from anthropic_ingest.errors import UsageError
 from anthropic_ingest.load.destinations import parse_destination_uri
 from anthropic_ingest.load.source_uri import OPTION_HELP, parse_source_uri
 from anthropic_ingest.load.windows import parse_interval
+from anthropic_ingest.schema import Column
 from anthropic_ingest.service import split_dest_table
+from anthropic_ingest.table_spec import TableSpec
 from tests.conftest import Destination, run_cli
 from tests.reliability import figures
-from tests.reliability.proxy import mutating_proxy
+from tests.reliability.enterprise import ENTERPRISE, INTERVAL, analytics_uri, spec_for_path
+from tests.reliability.proxy import mutating_proxy, replace_text
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 KEY = "sk-ant-admin01-fuzz-key-abcdefghijklmnop"
@@ -215,3 +219,53 @@ def test_hostile_values_load_byte_exact(emu: Any, destination: Destination) -> N
     emails = dict(destination.query("select id, email from {ds}.users"))
     assert all(emails[i] == n[:40] + "@example.com" for i, n in names.items())
     figures.add("hostile values loaded byte-exact", len(names) * 2)
+
+
+def hostile_columns(spec: TableSpec) -> list[Column]:
+    """The text columns a hostile value can go into: every one outside the table's key."""
+    return [c for c in spec.columns if c.type == "text" and c.name not in spec.key]
+
+
+def test_hostile_values_in_enterprise_tables_load_byte_exact(
+    ent: Any, destination: Destination
+) -> None:
+    """Every text field the Enterprise tables load (keys aside) carries hostile values. (The
+    summaries and artifacts carry no text outside their keys.)"""
+    turn = itertools.count()
+    given: dict[str, set[str]] = {}  # table -> columns that were given hostile values
+
+    def mutate(path: str, record: dict[str, Any]) -> None:
+        spec = spec_for_path(path)
+        if spec is None:
+            return
+        for column in hostile_columns(spec):
+            if replace_text(record, column.source, HOSTILE[next(turn) % len(HOSTILE)]):
+                given.setdefault(spec.name, set()).add(column.name)
+
+    with mutating_proxy(ent.base_url, mutate) as proxy:
+        result = run_cli(
+            "sync",
+            "--source-uri",
+            analytics_uri(ent, base_url=proxy),
+            "--tables",
+            ",".join(ENTERPRISE),
+            "--interval-start",
+            INTERVAL[0],
+            "--interval-end",
+            INTERVAL[1],
+            "--dest-uri",
+            destination.uri,
+            "--dataset",
+            destination.dataset,
+        )
+    assert result.code == 0, result.output
+    assert set(given) <= set(ENTERPRISE) and len(given) > len(ENTERPRISE) // 2, given
+    loaded: set[str] = set()
+    for table, columns in sorted(given.items()):
+        for column in sorted(columns):
+            values = {v for (v,) in destination.query(f"select {column} from {{ds}}.{table}")}
+            values.discard(None)
+            assert values and values <= set(HOSTILE), (table, column, values - set(HOSTILE))
+            loaded |= values
+    assert loaded == set(HOSTILE)
+    figures.add("hostile values loaded byte-exact", sum(len(c) for c in given.values()))

@@ -4,15 +4,19 @@ warning, and enum values we have not seen load as they are. Never a crash."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
+from anthropic_ingest.schema import Column
+from anthropic_ingest.table_spec import TableSpec
 from tests.conftest import run_cli
 from tests.reliability import figures
-from tests.reliability.proxy import mutating_proxy
+from tests.reliability.enterprise import ENTERPRISE, INTERVAL, analytics_uri, spec_for_path
+from tests.reliability.proxy import mutating_proxy, replace_text
 
 # table, field added, field removed, (field, unseen enum value)
 DRIFT = {
@@ -84,4 +88,87 @@ def test_drift_is_kept_nulled_and_warned(emu: Any, tmp_path: Path, table: str) -
     assert removed_values == [(None,)]
     assert enums == [(enum_value,)]
     figures.add("schema drift cases (added, removed, unseen enum)", 3)
+    figures.add("rows compared", len(extras))
+
+
+ADDED, UNSEEN = "drift_probe", "unseen_value_2027"
+# Text columns that hold one of a few values the API documents (`type`, `source_type`,
+# `share_status`, ...): a value never seen before must load as it is.
+ENUM_LIKE = re.compile(r"(^|_)(type|status)$")
+
+
+def columns_of(spec: TableSpec, field: str) -> list[Column]:
+    """The columns read from a top-level API field (the field itself or inside it)."""
+    return [c for c in spec.columns if c.source == field or c.source.startswith(f"{field}.")]
+
+
+def removable(spec: TableSpec) -> str | None:
+    """The first field the API documents as always sent whose columns are not in the key
+    (a record without its key cannot load; that is not drift but a broken record)."""
+    for field in sorted(spec.expected_fields):
+        if not {c.name for c in columns_of(spec, field)} & set(spec.key):
+            return field
+    return None
+
+
+def enum_like(spec: TableSpec) -> list[Column]:
+    return [
+        c
+        for c in spec.columns
+        if c.type == "text" and c.name not in spec.key and ENUM_LIKE.search(c.name)
+    ]
+
+
+def test_enterprise_drift_is_kept_nulled_and_warned(ent: Any, tmp_path: Path) -> None:
+    """Every Enterprise table at once: a new field in every record, the first removable
+    always-sent field gone, and values never seen in its enum-like columns."""
+    changed: dict[str, set[str]] = {}  # table -> enum-like columns given an unseen value
+
+    def mutate(path: str, record: dict[str, Any]) -> None:
+        spec = spec_for_path(path)
+        if spec is None:
+            return
+        record[ADDED] = {"seen": True, "n": 1}
+        removed = removable(spec)
+        if removed is not None:
+            record.pop(removed, None)
+        for column in enum_like(spec):
+            if replace_text(record, column.source, UNSEEN):
+                changed.setdefault(spec.name, set()).add(column.name)
+
+    db = tmp_path / "drift.duckdb"
+    with mutating_proxy(ent.base_url, mutate) as proxy:
+        result = run_cli(
+            "sync",
+            "--source-uri",
+            analytics_uri(ent, base_url=proxy),
+            "--tables",
+            ",".join(ENTERPRISE),
+            "--interval-start",
+            INTERVAL[0],
+            "--interval-end",
+            INTERVAL[1],
+            "--dest-uri",
+            f"duckdb:///{db}",
+        )
+    assert result.code == 0, result.output
+    assert changed, "no Enterprise record had an enum-like field"
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table, spec in ENTERPRISE.items():
+            check_table(con, spec, result.stderr, changed.get(table, set()))
+
+
+def check_table(con: Any, spec: TableSpec, stderr: str, enums: set[str]) -> None:
+    extras = con.execute(f"select extra_fields from anthropic.{spec.name}").fetchall()
+    assert extras and all(json.loads(e)[ADDED] == {"seen": True, "n": 1} for (e,) in extras)
+    removed = removable(spec)
+    if removed is not None:
+        assert f"warning: the Admin API did not send {removed} in" in stderr, spec.name
+        for column in columns_of(spec, removed):
+            values = con.execute(f"select distinct {column.name} from anthropic.{spec.name}")
+            assert values.fetchall() == [(None,)], (spec.name, column.name)
+    for name in sorted(enums):
+        values = con.execute(f"select distinct {name} from anthropic.{spec.name}").fetchall()
+        assert values == [(UNSEEN,)], (spec.name, name)
+    figures.add("schema drift cases (added, removed, unseen enum)", 1 + bool(removed) + len(enums))
     figures.add("rows compared", len(extras))

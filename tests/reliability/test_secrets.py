@@ -1,5 +1,6 @@
 """The Admin key never appears in output, logs, tracebacks, files or the destination, whether
-the run succeeds, fails or is given the key through the environment or a file."""
+the run succeeds, fails or is given the key through the environment or a file; nor does the
+Analytics key of a Claude Enterprise organization."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +19,23 @@ from dlt.common.versioned_state import decompress_state
 
 from tests.conftest import CONSOLE_2025_TABLES, ROOT, Destination
 from tests.reliability import figures
+from tests.reliability.enterprise import ENTERPRISE, INTERVAL, analytics_uri
 
-# This test syncs a 2025 interval: the analytics tables (no data before 2026) are skipped.
-TABLES = CONSOLE_2025_TABLES
+
+@dataclass(frozen=True)
+class Sync:
+    """What a sweep syncs: an interval, the tables it must load, an endpoint made to fail."""
+
+    interval: tuple[str, str]
+    tables: Collection[str]
+    fails: str
+
+
+# A 2025 interval of a Console organization: the analytics tables (no data before 2026) and
+# the Enterprise ones (not available) are skipped.
+CONSOLE = Sync(("2025-01-01", "2025-01-03"), CONSOLE_2025_TABLES, "/v1/organizations/cost_report")
+# The Enterprise tables, read with the Analytics key from an Enterprise organization.
+ENTERPRISE_SYNC = Sync(INTERVAL, ENTERPRISE, next(iter(ENTERPRISE.values())).source.path)
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -42,13 +59,13 @@ def files_containing(secret: str, *folders: Path) -> list[Path]:
     ]
 
 
-def destination_text(dest: Destination) -> str:
+def destination_text(dest: Destination, tables: Collection[str]) -> str:
     """Every value of every table in the dataset (dlt's own state tables included)."""
     names = sorted(dest.tables())
     chunks = []
     for name in names:
         chunks.append(repr(dest.query(f"select * from {{ds}}.{name}")))
-    assert set(TABLES) <= set(names)
+    assert set(tables) <= set(names)
     return "\n".join(chunks)
 
 
@@ -67,39 +84,34 @@ def test_no_leak_on_success_and_failure(
         key_file = tmp_path.parent / f"{tmp_path.name}.key"
         key_file.write_text(key)
         uri += f"&api_key_file={key_file}"
+    sweep(emu, key, uri, env, destination, tmp_path, CONSOLE)
+
+
+def test_no_leak_with_an_analytics_key(ent: Any, duck: Destination, tmp_path: Path) -> None:
+    """The Analytics key, given in the URI, through a sync that loads the Enterprise tables
+    and one that fails on an Enterprise endpoint (with a traceback: --debug)."""
+    env = {"TMPDIR": str(tmp_path), "RUNTIME__LOG_LEVEL": "INFO"}
+    sweep(ent, ent.analytics_key, analytics_uri(ent), env, duck, tmp_path, ENTERPRISE_SYNC)
+
+
+def sweep(
+    emu: Any,
+    key: str,
+    uri: str,
+    env: dict[str, str],
+    destination: Destination,
+    tmp_path: Path,
+    sync: Sync,
+) -> None:
+    """Sync successfully, then again with `sync.fails` failing, and look for the key in every
+    output, file and table."""
     common = ["--dest-uri", destination.uri, "--dataset", destination.dataset, "--progress", "log"]
-    ok = run(
-        [
-            "--debug",
-            "sync",
-            "--source-uri",
-            uri,
-            "--interval-start",
-            "2025-01-01",
-            "--interval-end",
-            "2025-01-03",
-            *common,
-        ],
-        env,
-        tmp_path,
-    )
+    window = ["--interval-start", sync.interval[0], "--interval-end", sync.interval[1]]
+    ok = run(["--debug", "sync", "--source-uri", uri, *window, *common], env, tmp_path)
     assert ok.returncode == 0, ok.stderr
-    emu.script("/v1/organizations/cost_report", [{"kind": "status", "status": 500, "count": 30}])
-    failed = run(
-        [
-            "--debug",
-            "sync",
-            "--source-uri",
-            uri + "&max_retries=1&retry_backoff_seconds=0.01",
-            "--interval-start",
-            "2025-01-01",
-            "--interval-end",
-            "2025-01-03",
-            *common,
-        ],
-        env,
-        tmp_path,
-    )
+    emu.script(sync.fails, [{"kind": "status", "status": 500, "count": 30}])
+    failing = uri + "&max_retries=1&retry_backoff_seconds=0.01"
+    failed = run(["--debug", "sync", "--source-uri", failing, *window, *common], env, tmp_path)
     assert failed.returncode == 3 and "Traceback" in failed.stderr
     leaks = [
         name
@@ -113,7 +125,7 @@ def test_no_leak_on_success_and_failure(
     if destination.kind == "duckdb":
         assert destination.path is not None
         leaks += [str(destination.path)] if key.encode() in destination.path.read_bytes() else []
-    leaks += ["destination tables"] if key in destination_text(destination) else []
+    leaks += ["destination tables"] if key in destination_text(destination, sync.tables) else []
     figures.add("secret leaks", len(leaks))
     figures.add("secret sweeps (runs × places grepped)", 2 * 4)
     assert leaks == []

@@ -177,6 +177,15 @@ def test_more_paging_stops_on_has_more_false_even_with_a_cursor() -> None:
     assert not paginator.has_more
 
 
+def test_more_paging_refuses_has_more_without_a_cursor_or_with_a_repeated_one() -> None:
+    with pytest.raises(errors.ProtocolError, match="said has_more for /x but sent no next_page"):
+        MorePaginator(100).update_state("/x", {"data": [], "has_more": True, "next_page": None})
+    paginator = MorePaginator(100)
+    paginator.update_state("/x", {"data": [], "has_more": True, "next_page": "abc"})
+    with pytest.raises(errors.ProtocolError, match="sent the same next_page twice for /x"):
+        paginator.update_state("/x", {"data": [], "has_more": True, "next_page": "abc"})
+
+
 def test_unavailable_reason_says_what_the_key_needs() -> None:
     spec = TABLES["enterprise_user_activity"]
     reason = unavailable_reason(spec, api_error(404, "not found"))
