@@ -14,8 +14,9 @@ import pytest
 from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
 from anthropic_ingest.load.destinations import parse_destination_uri
-from tests.conftest import require_server
+from tests.conftest import IN_CI, require_server
 from tests.report import synth
+from tests.report.browser import HOW_TO_ENABLE, Browser, find_browser, headless_chromium
 
 PG_URI = "postgresql://postgres:@127.0.0.1:5432/test"
 
@@ -96,3 +97,16 @@ def loaded(request: pytest.FixtureRequest) -> Loaded:
     name = {"duckdb": "duck_full", "postgres": "pg_full", "mysql": "my_full"}[request.param]
     value: Loaded = request.getfixturevalue(name)
     return value
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """Headless Chromium for a test module; under CI a missing one fails the test."""
+    found = find_browser()
+    if found is None:
+        message = f"headless Chromium or chromedriver not found; {HOW_TO_ENABLE}"
+        if IN_CI:
+            pytest.fail(f"CI=true and {message}")
+        pytest.skip(message)
+    with headless_chromium(*found, tmp_path_factory.mktemp("chromium-profile")) as session:
+        yield session

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from anthropic_ingest.report import wording, write_report
-from tests.conftest import IN_CI
-from tests.report.browser import HOW_TO_ENABLE, Browser, find_browser, headless_chromium
+from tests.report.browser import Browser
 from tests.report.conftest import Loaded
 from tests.report.synth import FIRST, LAST, NOW
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    found = find_browser()
-    if found is None:
-        message = f"headless Chromium or chromedriver not found; {HOW_TO_ENABLE}"
-        if IN_CI:
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
-    with headless_chromium(*found, tmp_path_factory.mktemp("chromium-profile")) as session:
-        yield session
 
 
 def test_report_renders_offline_and_is_screenshotted(

@@ -16,9 +16,9 @@ import pytest
 
 from anthropic_ingest.report import build_report, fmt, render_html, write_report
 from anthropic_ingest.report.html_enterprise import ANCHOR
-from tests.conftest import IN_CI, Destination, assert_no_secret
+from tests.conftest import Destination, assert_no_secret
 from tests.report import enterprise_org as org
-from tests.report.browser import HOW_TO_ENABLE, Browser, find_browser, headless_chromium
+from tests.report.browser import Browser
 from tests.report.conftest import Loaded
 from tests.report.enterprise_org import enterprise_emu
 from tests.report.synth import FIRST, LAST, NOW
@@ -110,18 +110,6 @@ def test_the_range_limits_the_activity(duck: Destination) -> None:
     week = _report(duck, date_from=last - timedelta(days=6), date_to=last).enterprise
     assert week is not None and week.developers is not None and one.developers is not None
     assert sum(d.sessions for d in one.developers) <= sum(d.sessions for d in week.developers)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    found = find_browser()
-    if found is None:
-        message = f"headless Chromium or chromedriver not found; {HOW_TO_ENABLE}"
-        if IN_CI:
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
-    with headless_chromium(*found, tmp_path_factory.mktemp("chromium-profile")) as session:
-        yield session
 
 
 @pytest.mark.browser
