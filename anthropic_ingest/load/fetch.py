@@ -21,6 +21,13 @@ from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPag
 from anthropic_ingest.client.bodies import RawRecords
 from anthropic_ingest.client.pagination import NextPagePaginator
 from anthropic_ingest.endpoints import Endpoint
+from anthropic_ingest.load.budget import (
+    ByteBudget,
+    Holding,
+    drop_held,
+    hold,
+    return_freed_pages,
+)
 from anthropic_ingest.load.columnar import ColumnarPage, usage_tables
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
@@ -124,37 +131,85 @@ def ordered_map(
     items: Iterable[T],
     workers: int,
     stop: Callable[[], bool] = lambda: False,
+    budget: ByteBudget | None = None,
 ) -> Iterator[R]:
     """Like `map`, on a thread pool, keeping order and at most 2×`workers` results in memory.
     Once `stop()` is true no further item is started, and those started are still yielded.
+    With a `budget`, the pages each item fetches (`hold`) count against it until its result
+    is yielded, so fetching waits while the budget is spent.
 
     The first item runs alone: when the endpoint refuses it (a key without the permission,
     an organization without the product) no other request has been sent, so a table that is
     not available costs one request, not one per day."""
+    lane = budget.lane() if budget is not None else None
+
+    def started(item: T) -> tuple[Holding | None, Callable[[], R]]:
+        holding = lane.start() if lane is not None else None
+        return holding, lambda: _counted(fn, item, holding)
+
     source = iter(items)
     for first in source:
-        yield fn(first)
+        holding, call = started(first)
+        try:
+            result = call()
+        finally:
+            if holding is not None:
+                holding.give_back()
+        yield result
         break
     else:
         return
     if stop():
         return
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch")
-    pending: deque[Future[R]] = deque()
+    pending: deque[tuple[Holding | None, Future[R]]] = deque()
+
+    def submit(item: T) -> None:
+        holding, call = started(item)
+        pending.append((holding, pool.submit(call)))
+
     try:
         for item in source:
-            pending.append(pool.submit(fn, item))
+            submit(item)
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            result = pending.popleft().result()
+            holding, future = pending[0]
+            result = future.result()
+            pending.popleft()
+            if holding is not None:
+                holding.give_back()
             if not stop():
                 for item in source:
-                    pending.append(pool.submit(fn, item))
+                    submit(item)
                     break
             yield result
     finally:
+        _give_back(pending)  # lets workers waiting for room finish
         pool.shutdown(wait=True, cancel_futures=True)
+        _give_back(pending)  # and what they took meanwhile
+
+
+def _counted(fn: Callable[[T], R], item: T, holding: Holding | None) -> R:
+    if holding is None:
+        return fn(item)
+    with holding.fetching():
+        return fn(item)
+
+
+def _give_back(pending: Iterable[tuple[Holding | None, Future[Any]]]) -> None:
+    for holding, _ in pending:
+        if holding is not None:
+            holding.finish()
+            holding.give_back()
+
+
+def _held(data: T) -> T:
+    """A page's records, counted against the byte budget of the batch being fetched (waiting
+    for room): raw JSON by its size; records already decoded are not counted."""
+    if isinstance(data, RawRecords):
+        hold(len(data.raw_bytes()))
+    return data
 
 
 def fetch(
@@ -171,6 +226,7 @@ def fetch(
     wait in the ordered queue, never the API's records. A window's fetch starts no new batch
     once `stop()` is true, so it ends after a whole batch."""
     source, workers = spec.source, client.settings.max_concurrency
+    return_freed_pages()
     if source.paging in ("per_day", "date_range", "more"):  # Claude Enterprise styles
         from anthropic_ingest.load.fetch_enterprise import fetch_enterprise
 
@@ -181,7 +237,10 @@ def fetch(
     elif source.parent is not None:
         parents = _ids_of(client, source.parent, config)
         yield from ordered_map(
-            lambda parent: prepare(_children(client, source, parent, config)), parents, workers
+            lambda parent: prepare(_children(client, source, parent, config)),
+            parents,
+            workers,
+            budget=config.budget,
         )
     elif source.paging == "id":
         pages = paginate(client, source.path, source.params, _ids(config))
@@ -199,7 +258,11 @@ def fetch(
         raise ValueError(f"{spec.name} needs a window")
     elif source.paging == "days":
         yield from ordered_map(
-            lambda day: prepare(_day(client, source, day, config)), window.days(), workers, stop
+            lambda day: prepare(_day(client, source, day, config)),
+            window.days(),
+            workers,
+            stop,
+            config.budget,
         )
     elif source.paging == "rows":
         limit = _cap(config, ROWS_PAGE)
@@ -208,6 +271,7 @@ def fetch(
             window.chunks(),
             workers,
             stop,
+            config.budget,
         )
     else:
         params = _report_params(source, window, config)
@@ -218,6 +282,7 @@ def fetch(
             window.chunks(),
             workers,
             stop,
+            config.budget,
         )
 
 
@@ -286,7 +351,7 @@ def _day(client: AdminClient, endpoint: Endpoint, day: date, config: SourceConfi
 def _data(pages: Iterator[dict[str, Any]]) -> Iterator[Page]:
     """Each page's records, holding no page while the next one is fetched."""
     for page in pages:
-        data = page["data"]
+        data = _held(page["data"])
         del page
         yield data
         del data
@@ -316,7 +381,7 @@ def _report_chunk(
 
     def pages() -> Iterator[Page]:
         for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
-            report_page = ReportPage(page["data"], covered, usage)
+            report_page = ReportPage(_held(page["data"]), covered, usage)
             del page
             yield report_page
             del report_page
@@ -378,11 +443,13 @@ def _rows_pages(
         pages: list[RawRecords] = []
         try:
             for page in paginate(client, endpoint.path, request, paginator, endpoint.headers):
-                pages.append(page["data"])
+                pages.append(_held(page["data"]))
             return pages
         except errors.ApiError as exc:
             if exc.status != 410 or paginator.cursor is None:
                 raise
+            del pages
+            drop_held()
             if restarts == MAX_RESTARTS:
                 raise errors.ApiError(
                     f"{endpoint.path} kept expiring its page cursor (410: the API was "

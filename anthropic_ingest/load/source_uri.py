@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 from anthropic_ingest import secrets
 from anthropic_ingest.client import ClientSettings
 from anthropic_ingest.errors import UsageError
+from anthropic_ingest.load.budget import DEFAULT_BUDGET_MB, MB, ByteBudget, return_freed_pages
 from anthropic_ingest.transforms import (
     DEFAULT_USAGE_GROUP_BY,
     USAGE_DIMENSIONS,
@@ -53,6 +54,9 @@ OPTION_HELP: dict[str, str] = {
         "a long backfill commits what it fetched at least this often, so an interrupted or "
         "failed run goes on where it stopped (120)"
     ),
+    "memory_budget_mb": (
+        f"most MB of fetched pages a run holds at once; 0 for no limit ({DEFAULT_BUDGET_MB})"
+    ),
     "timeout": "seconds to wait for one answer (60)",
     "max_retries": "retries of one request (6)",
     "retry_budget_seconds": "most seconds spent retrying one request (300)",
@@ -71,6 +75,8 @@ class SourceConfig:
     lookback_days: int | None = None
     page_size: int | None = None
     commit_seconds: float = 120.0
+    # Shared by every table the run fetches (`memory_budget_mb`).
+    budget: ByteBudget = field(default_factory=ByteBudget, repr=False, compare=False)
     warnings: list[str] = field(default_factory=list)
     # False for any other key (an Analytics key of Claude Enterprise, a personal key): the
     # tables it cannot read, those of the original product page included, are "not available"
@@ -97,6 +103,9 @@ def parse_source_uri(uri: str | None) -> SourceConfig:
             f"{', '.join(OPTION_HELP)}"
         )
     key = _api_key(options)
+    # A run is starting: tune the allocator before it allocates pages (fetch does it too, for
+    # a SourceConfig made otherwise, but later settings leave earlier heaps as they are).
+    return_freed_pages()
     config = SourceConfig(client=ClientSettings(api_key=key))
     _apply_client_options(config.client, options)
     _apply_table_options(config, options)
@@ -202,6 +211,9 @@ def _apply_table_options(config: SourceConfig, options: dict[str, str]) -> None:
     commit_seconds = _number(options, "commit_seconds", float, 0.001)
     if commit_seconds is not None:
         config.commit_seconds = commit_seconds
+    budget_mb = _number(options, "memory_budget_mb", int, 0)
+    if budget_mb is not None:
+        config.budget = ByteBudget(int(budget_mb) * MB if budget_mb else None)
     page_size = _number(options, "page_size", int, 1)
     if page_size is not None:
         config.page_size = int(page_size)

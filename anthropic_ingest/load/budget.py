@@ -1,0 +1,171 @@
+"""A byte budget: how much fetched API data a run holds at once, across its tables.
+
+A batch (a day, a report chunk, a 31-day analytics window) is fetched on a pool thread and
+flattened there; its result then waits, in order, for the loader. Counted in batches, what is
+held depends on how big batches are: ten analytics windows of 66 raw pages each are hundreds
+of MB. Counted in bytes, it does not. Each page a batch fetches takes its size from the budget,
+and gives it back when the batch is handed to the loader (or dropped); a batch whose page
+does not fit waits until others give theirs back.
+
+It never deadlocks: batches are handed over in order, so the oldest batch of a sequence that
+is still fetching (its `Lane`'s head) may always go on, over the budget if need be. A batch
+larger than the whole budget is therefore fetched alone, and the sequence goes on.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+MB = 1024 * 1024
+# Raw JSON held at once by a run's fetches. A page becomes some four times its size while
+# decoded, but for an instant and two pages at a time (flatten._DECODING); as Arrow, less.
+DEFAULT_BUDGET_MB = 192
+
+_current = threading.local()
+
+
+class ByteBudget:
+    """Bytes that the batches of every lane may hold at once; None for no limit."""
+
+    def __init__(self, limit: int | None = DEFAULT_BUDGET_MB * MB) -> None:
+        self.limit = limit
+        self._used = 0
+        self.waiting = 0  # batches waiting for room now
+        self._changed = threading.Condition()
+
+    @property
+    def used(self) -> int:
+        with self._changed:
+            return self._used
+
+    def lane(self) -> Lane:
+        """A sequence of batches handed over in the order they were started."""
+        return Lane(self)
+
+    def _take(self, batch: Holding, size: int) -> None:
+        with self._changed:
+            if not self._fits(batch, size):
+                self.waiting += 1
+                self._changed.wait_for(lambda: self._fits(batch, size))
+                self.waiting -= 1
+            self._used += size
+            batch.size += size
+
+    def _fits(self, batch: Holding, size: int) -> bool:
+        if self.limit is None or self._used + size <= self.limit:
+            return True
+        return batch.lane.head() is batch
+
+    def _give_back(self, batch: Holding) -> None:
+        with self._changed:
+            self._used -= batch.size
+            batch.size = 0
+            self._changed.notify_all()
+
+    def _finished(self, batch: Holding) -> None:
+        with self._changed:
+            batch.lane.running.remove(batch)
+            self._changed.notify_all()  # the lane may have a new head
+
+
+class Lane:
+    """One ordered sequence of batches (one table's fetch)."""
+
+    def __init__(self, budget: ByteBudget) -> None:
+        self.budget = budget
+        self.running: list[Holding] = []  # started and still fetching, oldest first
+
+    def start(self) -> Holding:
+        """A new batch, after every batch started before it; call in hand-over order."""
+        holding = Holding(self)
+        with self.budget._changed:
+            self.running.append(holding)
+        return holding
+
+    def head(self) -> Holding | None:
+        return self.running[0] if self.running else None
+
+
+class Holding:
+    """What one batch holds: the sizes of its pages, until it is handed over or dropped."""
+
+    def __init__(self, lane: Lane) -> None:
+        self.lane = lane
+        self.size = 0
+        self._running = True
+
+    def take(self, size: int) -> None:
+        """Count `size` more bytes, once they fit (the lane's head never waits)."""
+        self.lane.budget._take(self, size)
+
+    def give_back(self) -> None:
+        """Return every byte counted so far (the pages were handed over or dropped)."""
+        self.lane.budget._give_back(self)
+
+    def finish(self) -> None:
+        """The batch fetches no more: the next one of its lane becomes the head."""
+        if self._running:
+            self._running = False
+            self.lane.budget._finished(self)
+
+    @contextmanager
+    def fetching(self) -> Iterator[None]:
+        """Count the pages this thread fetches meanwhile against this batch (`hold`)."""
+        previous = getattr(_current, "holding", None)
+        _current.holding = self
+        try:
+            yield
+        finally:
+            _current.holding = previous
+            self.finish()
+
+
+def hold(size: int) -> None:
+    """Count a page of `size` bytes against the batch being fetched on this thread, waiting
+    for room in the budget; outside a counted batch (a list endpoint read page by page), a
+    no-op."""
+    holding: Holding | None = getattr(_current, "holding", None)
+    if holding is not None:
+        holding.take(size)
+
+
+def drop_held() -> None:
+    """Give back what the batch being fetched on this thread holds: its pages were dropped
+    (a window read again from page 1)."""
+    holding: Holding | None = getattr(_current, "holding", None)
+    if holding is not None:
+        holding.give_back()
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+
+
+@functools.cache
+def return_freed_pages() -> None:
+    """Have glibc's allocator give freed page bodies back to the system (Linux, once a run).
+
+    A page is a MB of JSON allocated on a fetch thread. By default glibc serves blocks of that
+    size from its heaps once one such block was freed (its mmap threshold adapts up to 32 MB),
+    one heap per thread: freed pages then stay part of the process, scattered among live
+    objects, and a year of analytics rows peaked at 900 MB while under 100 MB was in use.
+    Fixed at 128 KB, a page is mapped for itself and unmapped when freed; two heaps keep the
+    threads' small objects together. Settings made through MALLOC_* variables are kept."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        mallopt(_M_ARENA_MAX, 2)

@@ -1,0 +1,145 @@
+"""The byte budget: what fetched pages a run holds at once, and that it never deadlocks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Generator
+
+import pytest
+
+from anthropic_ingest.errors import UsageError
+from anthropic_ingest.load.budget import MB, ByteBudget, Holding, hold
+from anthropic_ingest.load.fetch import ordered_map
+from anthropic_ingest.load.source_uri import parse_source_uri
+
+KEY = "sk-ant-admin01-test"
+
+
+def _until_waiting(budget: ByteBudget, count: int) -> None:
+    """Wait (at most a generous minute, as a safety net) until `count` batches wait for room."""
+    deadline = time.monotonic() + 60
+    while budget.waiting != count:
+        assert time.monotonic() < deadline, "no batch started waiting for room"
+        time.sleep(0.001)
+
+
+def _take_in_thread(holding: Holding, size: int) -> threading.Thread:
+    thread = threading.Thread(target=holding.take, args=(size,), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_page_that_does_not_fit_waits_until_another_batch_gives_back() -> None:
+    budget = ByteBudget(100)
+    lane = budget.lane()
+    first, second = lane.start(), lane.start()
+    first.take(80)
+    waiting = _take_in_thread(second, 30)
+    _until_waiting(budget, 1)
+    assert budget.used == 80 and second.size == 0
+    first.give_back()
+    waiting.join()
+    assert budget.used == 30 and second.size == 30 and budget.waiting == 0
+    second.give_back()
+    assert budget.used == 0
+
+
+def test_the_oldest_batch_still_fetching_never_waits() -> None:
+    """Batches are handed over in order: the head of a lane goes on over the budget (a batch
+    larger than the whole budget is fetched alone), and the next one is head once it ends."""
+    budget = ByteBudget(100)
+    lane = budget.lane()
+    first, second, third = lane.start(), lane.start(), lane.start()
+    first.take(500)  # alone larger than the budget
+    assert budget.used == 500
+    first.finish()  # fetched; held until handed over
+    second.take(50)  # now the head
+    waiting = _take_in_thread(third, 1)
+    _until_waiting(budget, 1)
+    assert third.size == 0
+    second.finish()  # third becomes the head
+    waiting.join()
+    assert budget.used == 551
+
+
+def test_lanes_share_the_budget() -> None:
+    budget = ByteBudget(100)
+    one, other = budget.lane(), budget.lane()
+    one.start().take(90)
+    blocked_head, behind = other.start(), other.start()
+    blocked_head.take(20)  # another lane's head may still go on
+    waiting = _take_in_thread(behind, 20)
+    _until_waiting(budget, 1)
+    blocked_head.give_back()
+    assert budget.waiting == 1 and budget.used == 90  # 90 + 20 still does not fit
+    one.running[0].give_back()
+    waiting.join()
+    assert budget.used == 20
+
+
+def test_no_limit_never_waits_and_hold_outside_a_batch_is_free() -> None:
+    budget = ByteBudget(None)
+    lane = budget.lane()
+    lane.start()
+    lane.start().take(10**12)
+    assert budget.used == 10**12
+    hold(10**12)  # no batch on this thread: not counted
+    assert budget.used == 10**12
+
+
+def test_ordered_map_counts_pages_until_handed_over_and_never_deadlocks() -> None:
+    """Every item holds more than the whole budget: they run one after the other, in order,
+    and everything is given back."""
+    budget = ByteBudget(100)
+    most = 0
+    lock = threading.Lock()
+
+    def fetch(n: int) -> int:
+        nonlocal most
+        for _ in range(3):
+            hold(60)
+        with lock:
+            most = max(most, budget.used)
+        return n * n
+
+    results = list(ordered_map(fetch, range(12), workers=4, budget=budget))
+    assert results == [n * n for n in range(12)]
+    assert budget.used == 0 and budget.waiting == 0
+    assert most >= 180
+
+
+def test_ordered_map_gives_back_what_a_failed_run_held() -> None:
+    budget = ByteBudget(100)
+
+    def fetch(n: int) -> int:
+        hold(40)
+        if n == 5:
+            raise RuntimeError("boom")
+        return n
+
+    with pytest.raises(RuntimeError):
+        list(ordered_map(fetch, range(20), workers=3, budget=budget))
+    assert budget.used == 0
+
+    # A consumer that stops early gives back too.
+    def held(n: int) -> int:
+        hold(40)
+        return n
+
+    mapped = ordered_map(held, range(20), workers=3, budget=budget)
+    assert [next(mapped), next(mapped)] == [0, 1]
+    assert isinstance(mapped, Generator)
+    mapped.close()
+    assert budget.used == 0
+
+
+def test_memory_budget_option() -> None:
+    default = parse_source_uri(f"anthropic://?api_key={KEY}").budget
+    assert default.limit == 192 * MB
+    assert parse_source_uri(f"anthropic://?api_key={KEY}&memory_budget_mb=64").budget.limit == (
+        64 * MB
+    )
+    assert parse_source_uri(f"anthropic://?api_key={KEY}&memory_budget_mb=0").budget.limit is None
+    with pytest.raises(UsageError, match="memory_budget_mb='-1'"):
+        parse_source_uri(f"anthropic://?api_key={KEY}&memory_budget_mb=-1")
