@@ -109,7 +109,9 @@ def _duckdb(parts: Any) -> DestinationConfig:
     from anthropic_ingest.load.duckdb_names import duckdb_file
 
     destination = duckdb_file(path, destination_name="duckdb", **ATOMIC_REPLACE)
-    return DestinationConfig("duckdb", destination, f"duckdb:///{path}")
+    return DestinationConfig(
+        "duckdb", destination, f"duckdb:///{path}", details={"path": Path(path)}
+    )
 
 
 def _require_host_db(parts: Any, kind: str) -> str:

@@ -61,7 +61,7 @@ def run_lock(
 def _file_lock(
     dest: DestinationConfig, dataset: str, timeout: float, on_wait: Callable[[], None]
 ) -> Iterator[None]:
-    database = Path(dest.display.removeprefix("duckdb:///"))
+    database: Path = dest.details["path"]
     if not database.parent.exists():
         yield  # the folder does not exist yet: DuckDB will say so clearly
         return

@@ -12,7 +12,6 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
@@ -133,9 +132,7 @@ def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -
 
 def _existing_duckdb_file(plan: LoadPlan) -> bool:
     destination = plan.destination
-    if destination.kind != "duckdb":
-        return False
-    return Path(destination.display.removeprefix("duckdb:///")).is_file()
+    return destination.kind == "duckdb" and destination.details["path"].is_file()
 
 
 def _load_rounds(

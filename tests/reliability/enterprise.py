@@ -54,3 +54,21 @@ def analytics_uri(emu: Any, base_url: str | None = None, **options: str) -> str:
     """A source URI with the emulator's Analytics key (through `base_url` when given)."""
     extra = "".join(f"&{k}={v}" for k, v in {**FAST, **options}.items())
     return f"anthropic://?api_key={emu.analytics_key}&base_url={base_url or emu.base_url}{extra}"
+
+
+def sync_args(emu: Any, base_url: str, dest_uri: str, *more: str) -> list[str]:
+    """`sync` of every Enterprise table over INTERVAL with the Analytics key."""
+    return [
+        "sync",
+        "--source-uri",
+        analytics_uri(emu, base_url=base_url),
+        "--tables",
+        ",".join(ENTERPRISE),
+        "--interval-start",
+        INTERVAL[0],
+        "--interval-end",
+        INTERVAL[1],
+        "--dest-uri",
+        dest_uri,
+        *more,
+    ]

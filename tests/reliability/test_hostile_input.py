@@ -21,7 +21,11 @@ from anthropic_ingest.service import split_dest_table
 from anthropic_ingest.table_spec import TableSpec
 from tests.conftest import Destination, run_cli
 from tests.reliability import figures
-from tests.reliability.enterprise import ENTERPRISE, INTERVAL, analytics_uri, spec_for_path
+from tests.reliability.enterprise import (
+    ENTERPRISE,
+    spec_for_path,
+    sync_args,
+)
 from tests.reliability.proxy import mutating_proxy, replace_text
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -243,21 +247,7 @@ def test_hostile_values_in_enterprise_tables_load_byte_exact(
                 given.setdefault(spec.name, set()).add(column.name)
 
     with mutating_proxy(ent.base_url, mutate) as proxy:
-        result = run_cli(
-            "sync",
-            "--source-uri",
-            analytics_uri(ent, base_url=proxy),
-            "--tables",
-            ",".join(ENTERPRISE),
-            "--interval-start",
-            INTERVAL[0],
-            "--interval-end",
-            INTERVAL[1],
-            "--dest-uri",
-            destination.uri,
-            "--dataset",
-            destination.dataset,
-        )
+        result = run_cli(*sync_args(ent, proxy, destination.uri, "--dataset", destination.dataset))
     assert result.code == 0, result.output
     assert set(given) <= set(ENTERPRISE) and len(given) > len(ENTERPRISE) // 2, given
     loaded: set[str] = set()

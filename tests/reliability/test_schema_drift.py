@@ -15,7 +15,11 @@ from anthropic_ingest.schema import Column
 from anthropic_ingest.table_spec import TableSpec
 from tests.conftest import run_cli
 from tests.reliability import figures
-from tests.reliability.enterprise import ENTERPRISE, INTERVAL, analytics_uri, spec_for_path
+from tests.reliability.enterprise import (
+    ENTERPRISE,
+    spec_for_path,
+    sync_args,
+)
 from tests.reliability.proxy import mutating_proxy, replace_text
 
 # table, field added, field removed, (field, unseen enum value)
@@ -138,19 +142,7 @@ def test_enterprise_drift_is_kept_nulled_and_warned(ent: Any, tmp_path: Path) ->
 
     db = tmp_path / "drift.duckdb"
     with mutating_proxy(ent.base_url, mutate) as proxy:
-        result = run_cli(
-            "sync",
-            "--source-uri",
-            analytics_uri(ent, base_url=proxy),
-            "--tables",
-            ",".join(ENTERPRISE),
-            "--interval-start",
-            INTERVAL[0],
-            "--interval-end",
-            INTERVAL[1],
-            "--dest-uri",
-            f"duckdb:///{db}",
-        )
+        result = run_cli(*sync_args(ent, proxy, f"duckdb:///{db}"))
     assert result.code == 0, result.output
     assert changed, "no Enterprise record had an enum-like field"
     with duckdb.connect(str(db), read_only=True) as con:
