@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from anthropic_ingest.cli import options
+from anthropic_ingest.cli import imports_done, options
 from anthropic_ingest.errors import UsageError
 from anthropic_ingest.tables import TABLES
 
@@ -74,6 +74,8 @@ def ingest(
     # Imported here, not at the top: `--help` and usage errors need neither dlt nor rich.
     from anthropic_ingest import service
     from anthropic_ingest.cli.render import make_progress, print_summary
+
+    imports_done()
 
     if not yes and sys.stdin.isatty():
         typer.confirm(

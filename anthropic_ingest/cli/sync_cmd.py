@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from anthropic_ingest.cli import options
+from anthropic_ingest.cli import imports_done, options
 from anthropic_ingest.cli.ingest_cmd import check_progress
 from anthropic_ingest.errors import IncompleteLoadError
 from anthropic_ingest.load.destinations import parse_destination_uri
@@ -49,6 +49,8 @@ def sync(
     # Imported here, not at the top: `--help` and usage errors need neither dlt nor rich.
     from anthropic_ingest import service
     from anthropic_ingest.cli.render import make_progress, print_summary
+
+    imports_done()
 
     names = tables.split(",") if tables else None
     if not yes and sys.stdin.isatty():

@@ -230,14 +230,23 @@ def create_views(pipeline: dlt.Pipeline) -> list[str]:
             # anthropic.duckdb holding dataset anthropic): so sources stay unqualified.
             return quote_identifier(table) if dialect == "duckdb" else qualify(table)
 
-        created = []
-        for view in VIEWS:
-            if not all(source in existing for source in view.sources):
-                continue
-            client.execute_sql(f"DROP VIEW IF EXISTS {qualify(view.name)}")
-            client.execute_sql(f"CREATE VIEW {qualify(view.name)} AS {view.sql(dialect, relation)}")
-            created.append(view.name)
-    return created
+        wanted = [view for view in VIEWS if all(s in existing for s in view.sources)]
+        statements = [
+            statement
+            for view in wanted
+            for statement in (
+                f"DROP VIEW IF EXISTS {qualify(view.name)}",
+                f"CREATE VIEW {qualify(view.name)} AS {view.sql(dialect, relation)}",
+            )
+        ]
+        # One transaction: the views change together, and DuckDB and PostgreSQL commit (and
+        # flush their log) once instead of twice a view. MySQL commits each DDL statement
+        # anyway.
+        if statements:
+            with client.begin_transaction():
+                for statement in statements:
+                    client.execute_sql(statement)
+    return [view.name for view in wanted]
 
 
 def _dialect(pipeline: dlt.Pipeline, client: Any) -> str | None:
