@@ -42,6 +42,7 @@ class Tape:
 
     answers: dict[str, Answer] = field(default_factory=dict)
     upstream: httpx.Client | None = None
+    fill: bool = False  # with an upstream: answer from the recording when it has the answer
     served: int = 0
     missed: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -53,6 +54,10 @@ class Tape:
                 self.served += found is not None
                 self.missed += found is None
             return found
+        if self.fill and target in self.answers:
+            with self.lock:
+                self.served += 1
+            return self.answers[target]
         response = self.upstream.get(target, headers=headers)
         kept = tuple((k, response.headers[k]) for k in KEPT_HEADERS if k in response.headers)
         recorded = Answer(response.status_code, kept, response.content)
@@ -72,7 +77,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         forwarded = {
-            k: v for k, v in self.headers.items() if k.lower() in ("x-api-key", "anthropic-version")
+            k: v
+            for k, v in self.headers.items()
+            if k.lower() in ("x-api-key", "anthropic-version", "anthropic-beta")
         }
         found = self.server.tape.answer(self.path, forwarded)
         answer = found or Answer(404, (("content-type", "application/json"),), b'{"error":1}')
@@ -110,7 +117,14 @@ class ReplayProxy:
         if self.tape.upstream is not None:
             self.tape.upstream.close()
         self.tape.upstream = None
+        self.tape.fill = False
         self.tape.served = self.tape.missed = 0
+
+    def fill_from(self, upstream_base_url: str) -> None:
+        """Answer from the recording, and forward (and keep) only what it does not hold."""
+        self.replay()
+        self.tape.upstream = httpx.Client(base_url=upstream_base_url, timeout=120.0)
+        self.tape.fill = True
 
     @property
     def recorded_bytes(self) -> int:

@@ -61,8 +61,11 @@ def _display(parts: Any) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def parse_destination_uri(uri: str | None) -> DestinationConfig:
-    """Parse a destination URI into a dlt destination, or fail showing the expected form."""
+def parse_destination_uri(uri: str | None, memory_limit_mb: int | None = None) -> DestinationConfig:
+    """Parse a destination URI into a dlt destination, or fail showing the expected form.
+
+    `memory_limit_mb` caps what an embedded database (DuckDB, in this process) holds while
+    it loads; None leaves its own default (most of the machine's memory)."""
     uri = uri or DEFAULT_DEST_URI
     if any(ord(ch) < 32 for ch in uri):
         raise UsageError(f"the destination URI contains a control character; {_expected()}")
@@ -90,6 +93,8 @@ def parse_destination_uri(uri: str | None) -> DestinationConfig:
         raise UsageError(_no_scheme(uri))
     if scheme not in builders:
         raise UsageError(f"unsupported destination URI scheme '{scheme}://'; {_expected()}")
+    if scheme == "duckdb":
+        return _duckdb(parts, memory_limit_mb)
     return builders[scheme](parts)
 
 
@@ -101,14 +106,15 @@ def _no_scheme(uri: str) -> str:
     return f"the destination URI {uri!r} has no scheme{hint}; {_expected()}"
 
 
-def _duckdb(parts: Any) -> DestinationConfig:
+def _duckdb(parts: Any, memory_limit_mb: int | None = None) -> DestinationConfig:
     path = unquote(parts.netloc + parts.path)
     path = path[1:] if path.startswith("/") else path
     if not path:
         raise UsageError(f"duckdb URI has no file path; {_expected('duckdb')}")
-    from anthropic_ingest.load.duckdb_names import duckdb_file
+    from anthropic_ingest.load.duckdb_names import duckdb_file, file_credentials
 
-    destination = duckdb_file(path, destination_name="duckdb", **ATOMIC_REPLACE)
+    credentials = file_credentials(path, memory_limit_mb)
+    destination = duckdb_file(credentials, destination_name="duckdb", **ATOMIC_REPLACE)
     return DestinationConfig(
         "duckdb", destination, f"duckdb:///{path}", details={"path": Path(path)}
     )

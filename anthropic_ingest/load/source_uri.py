@@ -55,7 +55,8 @@ OPTION_HELP: dict[str, str] = {
         "failed run goes on where it stopped (120)"
     ),
     "memory_budget_mb": (
-        f"most MB of fetched pages a run holds at once; 0 for no limit ({DEFAULT_BUDGET_MB})"
+        "most MB of fetched pages a run holds at once, and of a DuckDB destination's memory "
+        f"while it loads; 0 for no limit ({DEFAULT_BUDGET_MB})"
     ),
     "timeout": "seconds to wait for one answer (60)",
     "max_retries": "retries of one request (6)",

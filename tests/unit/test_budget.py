@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
@@ -136,10 +137,49 @@ def test_ordered_map_gives_back_what_a_failed_run_held() -> None:
 
 def test_memory_budget_option() -> None:
     default = parse_source_uri(f"anthropic://?api_key={KEY}").budget
-    assert default.limit == 192 * MB
+    assert default.limit == 128 * MB
     assert parse_source_uri(f"anthropic://?api_key={KEY}&memory_budget_mb=64").budget.limit == (
         64 * MB
     )
     assert parse_source_uri(f"anthropic://?api_key={KEY}&memory_budget_mb=0").budget.limit is None
     with pytest.raises(UsageError, match="memory_budget_mb='-1'"):
         parse_source_uri(f"anthropic://?api_key={KEY}&memory_budget_mb=-1")
+
+
+def _duckdb_memory_limit(uri: str, tmp_path: Path) -> str:
+    """The memory_limit DuckDB runs with when a run loads through the planned destination."""
+    import dlt
+
+    from anthropic_ingest import service
+    from anthropic_ingest.load.plan import Target
+    from anthropic_ingest.tables import get_table
+
+    database = tmp_path / "limit.duckdb"
+    plan = service._plan(
+        uri, f"duckdb:///{database}", None, [Target(get_table("users"), "users")], None, None, None
+    )
+    pipeline = dlt.pipeline(
+        "memory_limit",
+        destination=plan.destination.destination,
+        dataset_name="anthropic",
+        pipelines_dir=str(tmp_path / "dlt"),
+    )
+    pipeline.run([{"id": 1}], table_name="t")
+    with pipeline.sql_client() as client:
+        rows = client.execute_sql("SELECT current_setting('memory_limit')")
+    assert rows is not None
+    return str(rows[0][0])
+
+
+def test_a_duckdb_destination_loads_within_the_runs_budget(tmp_path: Path) -> None:
+    """DuckDB's own default is most of the machine's memory: a year of a 10,000-user
+    organization merged at over 1 GB. A run gives DuckDB its byte budget instead."""
+    assert _duckdb_memory_limit(f"anthropic://?api_key={KEY}", tmp_path / "a") == "122.0 MiB"
+    assert (
+        _duckdb_memory_limit(f"anthropic://?api_key={KEY}&memory_budget_mb=64", tmp_path / "b")
+        == "61.0 MiB"
+    )
+    unlimited = _duckdb_memory_limit(
+        f"anthropic://?api_key={KEY}&memory_budget_mb=0", tmp_path / "c"
+    )
+    assert unlimited not in ("122.0 MiB", "61.0 MiB")
