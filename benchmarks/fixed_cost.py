@@ -29,7 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -140,10 +140,19 @@ def _ingestr(emu: RemoteEmulator, database: Path, first: date, last: date) -> li
     return ingestr_command(emu.admin_key, TABLE, database, interval)
 
 
+def _tool(
+    emu: RemoteEmulator, tool: str
+) -> tuple[Callable[[RemoteEmulator, Path, date, date], list[str]], Mapping[str, str] | None]:
+    """How to run `tool`: its command line builder, and its environment (None: ours)."""
+    if tool == "anthropic-ingest":
+        return _ours, None
+    return _ingestr, ingestr_env(emu.base_url)
+
+
 def daily_run(emu: RemoteEmulator, tool: str, database: Path, day: date) -> DailyRun:
     emu.clear_requests()
-    command = (_ours if tool == "anthropic-ingest" else _ingestr)(emu, database, day, day)
-    env = ingestr_env(emu.base_url) if tool != "anthropic-ingest" else None
+    build, env = _tool(emu, tool)
+    command = build(emu, database, day, day)
     wall = measure.run(command, env=env).check(f"{tool}'s one-day ingest of {day}").seconds
     log = emu.requests()
     return DailyRun(tool, day, wall, len(log), replay(emu, log))
@@ -160,8 +169,7 @@ def daily_runs(
         last = FIRST_DAY + timedelta(days=days - 1)
         databases = {tool: Path(tmp) / f"fixed_cost_{n}.duckdb" for n, tool in enumerate(tools)}
         for tool in tools:
-            build = _ours if tool == "anthropic-ingest" else _ingestr
-            env = ingestr_env(emu.base_url) if tool != "anthropic-ingest" else None
+            build, env = _tool(emu, tool)
             first = measure.run(build(emu, databases[tool], FIRST_DAY, last), env=env)
             first.check(f"{tool}'s first ingest")
             print(f"\n{tool}: first ingest of {TABLE}, {FIRST_DAY}..{last}: {first.seconds:.2f} s")
@@ -170,7 +178,7 @@ def daily_runs(
                 results.append(daily_run(emu, tool, databases[tool], last + timedelta(days=n)))
         day = last + timedelta(days=runs)
         for tool in tools:
-            build = _ours if tool == "anthropic-ingest" else _ingestr
+            build, _ = _tool(emu, tool)
             commands.append(shown(build(emu, databases[tool], day, day), emu, Path(tmp)))
     return results, commands
 

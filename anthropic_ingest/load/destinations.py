@@ -78,7 +78,7 @@ def parse_destination_uri(uri: str | None, memory_limit_mb: int | None = None) -
         secrets.register(unquote(parts.password))
     scheme = parts.scheme.lower()
     builders = {
-        "duckdb": _duckdb,
+        "duckdb": lambda parts: _duckdb(parts, memory_limit_mb),
         "postgresql": _postgres,
         "postgres": _postgres,
         "mysql": _mysql,
@@ -93,8 +93,6 @@ def parse_destination_uri(uri: str | None, memory_limit_mb: int | None = None) -
         raise UsageError(_no_scheme(uri))
     if scheme not in builders:
         raise UsageError(f"unsupported destination URI scheme '{scheme}://'; {_expected()}")
-    if scheme == "duckdb":
-        return _duckdb(parts, memory_limit_mb)
     return builders[scheme](parts)
 
 
