@@ -9,12 +9,14 @@ future Typer or click raises, these must stay usage errors (exit 2), never inter
 from __future__ import annotations
 
 import os
+import platform
 import pty
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -150,6 +152,27 @@ class Prompted:
             seen += chunk
         return seen.decode()
 
+    def wait_until_reading(self) -> None:
+        """Wait until the command sleeps in its read of the terminal.
+
+        The prompt's last byte is written just before that read starts. A SIGINT landing in
+        between sets Python's flag but interrupts no system call, and nothing checks the
+        flag again until the read returns: the command would wait for input for ever. (A
+        person cannot press Ctrl-C within those microseconds; a test on a busy machine can.)
+        Linux shows the system call a thread is blocked in: its first argument is the file
+        descriptor, 0 for stdin.
+        """
+        blocked = Path(f"/proc/{self.proc.pid}/syscall")
+        if not blocked.exists():
+            return
+        read = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())
+        for _ in range(1000):
+            fields = blocked.read_text().split()
+            if len(fields) > 1 and fields[1] == "0x0" and fields[0] == (read or fields[0]):
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"the command did not start reading its terminal: {fields}")
+
     def answer(self, text: str) -> None:
         os.write(self._terminal, text.encode())
 
@@ -194,6 +217,7 @@ def test_no_at_the_confirmation_changes_nothing(
 def test_ctrl_c_at_the_confirmation(full_refresh: tuple[Prompted, Path], emu: Any) -> None:
     prompted, db = full_refresh
     prompted.wait_for_prompt()
+    prompted.wait_until_reading()
     prompted.proc.send_signal(signal.SIGINT)
     result = prompted.finish()
     assert (result.code, result.stderr.strip().splitlines()) == (
