@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.load.budget import MB
+from anthropic_ingest.load.budget import duckdb_memory_limit_mb
 from anthropic_ingest.load.destinations import check_table_names, parse_destination_uri
 from anthropic_ingest.load.plan import STRATEGIES, LoadPlan, LoadReport, Strategy, Target
 from anthropic_ingest.load.progress import NullProgress, ProgressSink
@@ -126,8 +126,7 @@ def _plan(
     check_table_names([target.table for target in targets])
     source = parse_source_uri(source_uri)
     # An embedded database loads within the run's byte budget too (`memory_budget_mb`).
-    budget = source.budget.limit
-    destination = parse_destination_uri(dest_uri, budget // MB if budget else None)
+    destination = parse_destination_uri(dest_uri, duckdb_memory_limit_mb(source.budget.limit))
     now = now or datetime.now(UTC)
     interval = parse_interval(interval_start, interval_end, now=now)
     return LoadPlan(

@@ -29,6 +29,17 @@ MB = 1024 * 1024
 # of a 10,000-user organization in one sync peaked at 572 MB with 192 (benchmarks/footprint.py);
 # replaying 90 days of Claude Code usage at 3,500 users took 6.5 s with 192 and 6.7 s with 128.
 DEFAULT_BUDGET_MB = 128
+# DuckDB's memory limit never goes below this, whatever the budget: parts of a load (a block
+# being written, a merge's hash table) cannot spill, and under a limit of 1 MB a sync of 40
+# users failed with "Out of Memory Error"; 64 MB loads 60 days of a 10,000-user organization.
+DUCKDB_MIN_MB = 64
+
+
+def duckdb_memory_limit_mb(budget: int | None) -> int | None:
+    """The memory limit (MB) an embedded DuckDB loads with for a byte budget; None: DuckDB's
+    own default, when the budget is off."""
+    return max(budget // MB, DUCKDB_MIN_MB) if budget else None
+
 
 _current = threading.local()
 

@@ -197,6 +197,12 @@ def translate_failure(exc: BaseException, plan: LoadPlan) -> errors.IngestError:
         cause = cause.__cause__ or cause.__context__
     step = getattr(exc, "step", None)
     detail = secrets.redact(_first_line(deepest))
+    if step == "load" and plan.destination.kind == "duckdb" and "Out of Memory" in detail:
+        return errors.DestinationError(
+            f"{plan.destination.display} ran out of memory while loading ({detail}); raise "
+            "memory_budget_mb in the source URI, which sets DuckDB's memory limit (0: no "
+            "limit); tables are unchanged unless their load had completed"
+        )
     if step == "load":
         return errors.DestinationError(
             f"{plan.destination.display} refused the data: {detail}. If a table of that name "

@@ -10,7 +10,13 @@ from urllib.parse import parse_qsl, urlsplit
 from anthropic_ingest import secrets
 from anthropic_ingest.client import ClientSettings
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.load.budget import DEFAULT_BUDGET_MB, MB, ByteBudget, return_freed_pages
+from anthropic_ingest.load.budget import (
+    DEFAULT_BUDGET_MB,
+    DUCKDB_MIN_MB,
+    MB,
+    ByteBudget,
+    return_freed_pages,
+)
 from anthropic_ingest.transforms import (
     DEFAULT_USAGE_GROUP_BY,
     USAGE_DIMENSIONS,
@@ -56,7 +62,7 @@ OPTION_HELP: dict[str, str] = {
     ),
     "memory_budget_mb": (
         "most MB of fetched pages a run holds at once, and of a DuckDB destination's memory "
-        f"while it loads; 0 for no limit ({DEFAULT_BUDGET_MB})"
+        f"while it loads (at least {DUCKDB_MIN_MB}); 0 for no limit ({DEFAULT_BUDGET_MB})"
     ),
     "timeout": "seconds to wait for one answer (60)",
     "max_retries": "retries of one request (6)",

@@ -183,3 +183,41 @@ def test_a_duckdb_destination_loads_within_the_runs_budget(tmp_path: Path) -> No
         f"anthropic://?api_key={KEY}&memory_budget_mb=0", tmp_path / "c"
     )
     assert unlimited not in ("122.0 MiB", "61.0 MiB")
+
+
+def test_duckdb_gets_a_workable_memory_limit_under_a_small_budget(tmp_path: Path) -> None:
+    """A budget under DuckDB's minimum leaves DuckDB its minimum: with memory_budget_mb=1 as
+    its limit, a sync of 40 users failed with DuckDB's "Out of Memory Error"."""
+    assert _duckdb_memory_limit(
+        f"anthropic://?api_key={KEY}&memory_budget_mb=1", tmp_path / "a"
+    ) == _duckdb_memory_limit(f"anthropic://?api_key={KEY}&memory_budget_mb=64", tmp_path / "b")
+
+
+def test_duckdb_out_of_memory_says_which_setting_to_raise(tmp_path: Path) -> None:
+    import duckdb
+
+    from anthropic_ingest import service
+    from anthropic_ingest.load.plan import Target
+    from anthropic_ingest.load.runner import translate_failure
+    from anthropic_ingest.tables import get_table
+
+    class StepFailed(Exception):
+        step = "load"
+
+    plan = service._plan(
+        f"anthropic://?api_key={KEY}",
+        f"duckdb:///{tmp_path / 'd.duckdb'}",
+        None,
+        [Target(get_table("users"), "users")],
+        None,
+        None,
+        None,
+    )
+    failure = StepFailed("load step failed")
+    failure.__cause__ = duckdb.OutOfMemoryException(
+        "Out of Memory Error: could not allocate block of size 256.0 KiB (60.3 MiB/61.0 MiB used)"
+    )
+    message = str(translate_failure(failure, plan))
+    assert message.startswith(f"duckdb:///{tmp_path / 'd.duckdb'} ran out of memory while loading")
+    assert "raise memory_budget_mb in the source URI" in message
+    assert KEY not in message
