@@ -119,6 +119,7 @@ class GroupLoader:
         self.unavailable: str | None = None
         self.more = False
         self._fetched_any = False
+        self._started = False
         self._skip = "no complete day or bucket in the requested interval"
         self._items_ready: list[Any] | None = None
         self._full: Window | None = None
@@ -228,7 +229,8 @@ class GroupLoader:
         for report in self.reports.values():
             report.skipped = f"not available: {reason}"
         self.plan.progress.note(f"{self.lead.table} is not available: {reason}")
-        self._finish()
+        if self._started:  # a table skipped without asking has no progress to close
+            self._finish()
 
     def _round(self, resume: ResumeState) -> Iterator[Any]:
         """Fetch and hand over one round of a window table, then record its resume point."""
@@ -355,6 +357,7 @@ class GroupLoader:
             unit = "days" if by_day else "buckets"
             for report in self.reports.values():
                 report.window_start, report.window_end = window.start, window.end
+        self._started = True
         self.plan.progress.table_started(self.lead.table, total, unit)
 
     def _finish(self) -> None:

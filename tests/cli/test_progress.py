@@ -66,6 +66,11 @@ def test_sync_log_says_when_it_loads_and_when_it_committed(emu: Any, duck: Desti
         "and table_type = 'BASE TABLE' and table_name not like '\\_dlt%' escape '\\'"
     )
     assert lines[loading].startswith(f"loading {created} tables into "), "the tables it writes"
+    # A table skipped without a request (an Enterprise engagement table, which an Admin key
+    # cannot read) says so once: no "fetched, 0 rows" after it.
+    skipped = [line.split()[0] for line in lines if " is not available: needs an Analytics" in line]
+    assert "enterprise_summaries" in skipped
+    assert [line for line in lines if line.split(":")[0] in skipped] == []
 
 
 def test_a_backfill_logs_each_committed_round(emu: Any, duck: Destination) -> None:
