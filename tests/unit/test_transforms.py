@@ -13,7 +13,7 @@ import pytest
 
 from anthropic_ingest import errors
 from anthropic_ingest.load.arrow import to_arrow, window_scope
-from anthropic_ingest.load.flatten import flatten_rows
+from anthropic_ingest.load.flatten import check_unique_rows, flatten_rows
 from anthropic_ingest.load.plan import Target
 from anthropic_ingest.tables import TABLES
 from anthropic_ingest.transforms import key_workspace
@@ -264,3 +264,35 @@ def test_a_window_of_days_starts_at_midnight() -> None:
     table = to_arrow(TABLES["claude_code_usage"], [], windowed=True)
     assert table.schema.field("date").type == pa.date32()
     assert not table.schema.field("date").nullable
+
+
+def _cost_rows(*descriptions_and_amounts: tuple[str, str]) -> pa.Table:
+    spec = TABLES["cost_report"]
+    day = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = [
+        {
+            **{c.name: None for c in spec.columns},
+            "bucket": day,
+            "workspace_id": "wrkspc_1",
+            "description": description,
+            "amount_cents": Decimal(amount),
+            "amount_usd": Decimal(amount) / 100,
+            "currency": "USD",
+        }
+        for description, amount in descriptions_and_amounts
+    ]
+    return to_arrow(spec, rows, windowed=True)
+
+
+def test_a_window_batch_with_the_same_row_twice_is_refused() -> None:
+    target = Target(TABLES["cost_report"], "cost_report")
+    check_unique_rows(target, _cost_rows(("Claude Sonnet 4 Usage", "1.5"), ("Web Search", "2")))
+    with pytest.raises(errors.ProtocolError, match="same cost_report record twice"):
+        check_unique_rows(target, _cost_rows(("Web Search", "2"), ("Web Search", "2")))
+
+
+def test_rows_sharing_their_key_but_not_their_values_are_kept() -> None:
+    """The API may split what the documented key does not show: such rows are not the same
+    record, and the key-first check falls back to comparing every value."""
+    target = Target(TABLES["cost_report"], "cost_report")
+    check_unique_rows(target, _cost_rows(("Web Search", "2"), ("Web Search", "3")))
