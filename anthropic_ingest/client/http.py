@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,14 @@ class RequestStats:
             self.rate_limited_with_wait += rate_limited_with_wait
 
 
+@dataclass
+class _Shared:
+    """One list a run reads once (`AdminClient.shared`)."""
+
+    value: list[Any] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 class AdminClient:
     """A thread-safe Admin API client. Use one per run and close it (or use `with`).
 
@@ -81,6 +89,8 @@ class AdminClient:
             backoff_max=settings.backoff_max,
             on_wait=on_wait,
         )
+        self._shared: dict[Hashable, _Shared] = {}
+        self._shared_lock = threading.Lock()
         pool = max(settings.max_concurrency, settings.concurrency) + 4
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
@@ -94,6 +104,18 @@ class AdminClient:
             limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
             follow_redirects=False,
         )
+
+    def shared(self, key: Hashable, read: Callable[[], list[Any]]) -> list[Any]:
+        """What `read()` returns, read once by this client (one run) for `key` and given to
+        every caller: a list several tables need is requested once. Callers arriving while
+        it is read wait for it. A read that fails is not kept: the next caller reads again,
+        and meets its own error if the API still refuses."""
+        with self._shared_lock:
+            entry = self._shared.setdefault(key, _Shared())
+        with entry.lock:
+            if entry.value is None:
+                entry.value = read()
+            return entry.value
 
     def __enter__(self) -> AdminClient:
         return self

@@ -243,7 +243,7 @@ def fetch(
             budget=config.budget,
         )
     elif source.paging == "id":
-        pages = paginate(client, source.path, source.params, _ids(config))
+        pages = _list_pages(client, source, config)
         if source.resolve_key_workspaces:
             pages = _with_key_workspaces(
                 pages, lambda: set(_ids_of(client, api.WORKSPACES, config))
@@ -299,9 +299,26 @@ def _ids(config: SourceConfig) -> IdCursorPaginator:
     return IdCursorPaginator(limit=_cap(config, ID_PAGE))
 
 
+def _list_pages(
+    client: AdminClient, endpoint: Endpoint, config: SourceConfig
+) -> Iterator[dict[str, Any]]:
+    """The pages of an ID-paged list. The workspaces are read once per run and shared: their
+    table, their members (one request per listed workspace), the API keys' workspaces and a
+    first run's first day all start from that list."""
+    if endpoint != api.WORKSPACES:
+        return paginate(client, endpoint.path, endpoint.params, _ids(config))
+    paginator = _ids(config)
+    key = (endpoint.path, endpoint.params, paginator.limit)
+    return iter(
+        client.shared(
+            key, lambda: list(paginate(client, endpoint.path, endpoint.params, paginator))
+        )
+    )
+
+
 def _ids_of(client: AdminClient, endpoint: Endpoint, config: SourceConfig) -> Iterator[str]:
     """The IDs an ID-paged list endpoint lists (workspaces, for their members)."""
-    for page in paginate(client, endpoint.path, endpoint.params, _ids(config)):
+    for page in _list_pages(client, endpoint, config):
         for record in read_page(page["data"]):
             yield record["id"]
 
@@ -330,7 +347,7 @@ def earliest_created(client: AdminClient, config: SourceConfig) -> datetime | No
     sources.append((api.WORKSPACES, "created_at"))
     found = []
     for endpoint, field_name in sources:
-        for page in paginate(client, endpoint.path, endpoint.params, _ids(config)):
+        for page in _list_pages(client, endpoint, config):
             found += [timestamp(r.get(field_name)) for r in read_page(page["data"])]
     known = [moment for moment in found if moment is not None]
     return min(known) if known else None

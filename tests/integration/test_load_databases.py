@@ -215,6 +215,14 @@ def test_every_paginated_endpoint_across_many_pages(emu: Any, tmp_path: Any) -> 
         for entry in emu.requests()
         if cursors & {k for k, _ in entry["query"]}
     }
+    # The workspaces are listed once, for their table and their members' fan-out alike.
+    first_pages = [
+        entry
+        for entry in emu.requests()
+        if entry["path"] == "/v1/organizations/workspaces"
+        and not cursors & {k for k, _ in entry["query"]}
+    ]
+    assert len(first_pages) == 1
     assert followed == {
         "users",
         "invites",
