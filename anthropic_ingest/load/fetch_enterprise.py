@@ -29,6 +29,7 @@ from anthropic_ingest.load.fetch import Batch, ordered_map
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import Window
 from anthropic_ingest.table_spec import TableSpec
+from anthropic_ingest.tables_enterprise import RBAC_GROUPS
 
 R = TypeVar("R")
 
@@ -104,7 +105,8 @@ def fetch_enterprise(
     source, workers = spec.source, client.settings.max_concurrency
     if source.paging == "more":
         if source.parent is None:
-            yield prepare(Batch(_records(client, source, source.path, [], _size(config))))
+            bodies = _list(client, source, config)
+            yield prepare(Batch(_stamped(body) for body in bodies))
             return
         groups = list(_ids(client, source.parent, config))
         yield from ordered_map(
@@ -187,9 +189,24 @@ def _records(
         yield _stamped(body, **fields)
 
 
+def _list(
+    client: AdminClient, endpoint: Endpoint, config: SourceConfig
+) -> Iterator[dict[str, Any]]:
+    """The page bodies of a list without a parent. The RBAC groups are read once per run and
+    shared by their table and their members' fan-out."""
+    size = _size(config)
+    if endpoint != RBAC_GROUPS:
+        return _pages(client, endpoint, endpoint.path, [], size)
+    return iter(
+        client.shared(
+            (endpoint.path, size), lambda: list(_pages(client, endpoint, endpoint.path, [], size))
+        )
+    )
+
+
 def _ids(client: AdminClient, endpoint: Endpoint, config: SourceConfig) -> Iterator[str]:
-    for records in _records(client, endpoint, endpoint.path, [], _size(config)):
-        yield from (str(r["id"]) for r in records)
+    for body in _list(client, endpoint, config):
+        yield from (str(r["id"]) for r in _stamped(body))
 
 
 def _children(client: AdminClient, endpoint: Endpoint, parent: str, config: SourceConfig) -> Batch:

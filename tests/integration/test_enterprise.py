@@ -76,8 +76,12 @@ def test_analytics_key_loads_the_enterprise_tables_and_lists_admin_ones(
     enterprise: Any, tmp_path: Path
 ) -> None:
     db = tmp_path / "ent.duckdb"
+    enterprise.clear_requests()
     result = sync_cli(analytics_uri(enterprise), db, "--interval-start", FIRST.isoformat())
     assert result.code == 0, result.output
+    # The groups are listed once, for their table and their members' fan-out alike.
+    groups = [r for r in enterprise.requests() if r["path"] == "/v1/organizations/rbac_groups"]
+    assert [dict(r["query"]).get("page") for r in groups] == [None]
     key = enterprise.config.analytics_key
     assert_no_secret(key, result.stdout, result.stderr)
     assert key.encode() not in db.read_bytes()
