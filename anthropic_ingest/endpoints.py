@@ -46,6 +46,9 @@ class Endpoint:
     includes_today: bool = False
     # API keys name their workspace from the listed workspaces when the API sends only scope.
     resolve_key_workspaces: bool = False
+    # A list several tables start from (a table and its members' fan-out): read once per run
+    # and shared (`load.fetch.list_once`).
+    shared: bool = False
     # Extra request headers (the analytics beta).
     headers: tuple[tuple[str, str], ...] = ()
     # The first day the endpoint has data, and how many days back it answers at all.
@@ -62,7 +65,7 @@ class Endpoint:
         return self.paging in ("days", "buckets", "rows", "per_day", "date_range")
 
 
-WORKSPACES = Endpoint(f"{ORG}/workspaces", "id", (("include_archived", "true"),))
+WORKSPACES = Endpoint(f"{ORG}/workspaces", "id", (("include_archived", "true"),), shared=True)
 ME = Endpoint(f"{ORG}/me", "single")
 USERS = Endpoint(f"{ORG}/users", "id")
 INVITES = Endpoint(f"{ORG}/invites", "id")

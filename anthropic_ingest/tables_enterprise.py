@@ -42,7 +42,9 @@ CONNECTORS = _engagement("connectors")
 PLUGINS = _engagement("plugins")
 PROJECTS = _engagement("apps/chat/projects")
 ARTIFACTS = _engagement("artifacts")
-RBAC_GROUPS = Endpoint(f"{ORG}/rbac_groups", "more", needs=NEEDS_ENTERPRISE.format("its groups"))
+RBAC_GROUPS = Endpoint(
+    f"{ORG}/rbac_groups", "more", needs=NEEDS_ENTERPRISE.format("its groups"), shared=True
+)
 RBAC_GROUP_MEMBERS = Endpoint(
     f"{ORG}/rbac_groups/{{id}}/members", "more", parent=RBAC_GROUPS, needs=RBAC_GROUPS.needs
 )

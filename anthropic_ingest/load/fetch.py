@@ -299,20 +299,30 @@ def _ids(config: SourceConfig) -> IdCursorPaginator:
     return IdCursorPaginator(limit=_cap(config, ID_PAGE))
 
 
+def list_once(
+    client: AdminClient,
+    endpoint: Endpoint,
+    size: int,
+    pages: Callable[[], Iterator[dict[str, Any]]],
+) -> Iterator[dict[str, Any]]:
+    """`pages()`, the page bodies of a list of `size` records a page; for a list several
+    tables start from (`Endpoint.shared`), read once per run and shared among them."""
+    if not endpoint.shared:
+        return pages()
+    key = (endpoint.path, endpoint.params, size)
+    return iter(client.shared(key, lambda: list(pages())))
+
+
 def _list_pages(
     client: AdminClient, endpoint: Endpoint, config: SourceConfig
 ) -> Iterator[dict[str, Any]]:
-    """The pages of an ID-paged list. The workspaces are read once per run and shared: their
-    table, their members (one request per listed workspace), the API keys' workspaces and a
-    first run's first day all start from that list."""
-    if endpoint != api.WORKSPACES:
-        return paginate(client, endpoint.path, endpoint.params, _ids(config))
+    """The pages of an ID-paged list (the workspaces: once per run, `list_once`)."""
     paginator = _ids(config)
-    key = (endpoint.path, endpoint.params, paginator.limit)
-    return iter(
-        client.shared(
-            key, lambda: list(paginate(client, endpoint.path, endpoint.params, paginator))
-        )
+    return list_once(
+        client,
+        endpoint,
+        paginator.limit,
+        lambda: paginate(client, endpoint.path, endpoint.params, paginator),
     )
 
 

@@ -25,11 +25,10 @@ from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient
 from anthropic_ingest.client.pagination import NextPagePaginator
 from anthropic_ingest.endpoints import Endpoint
-from anthropic_ingest.load.fetch import Batch, ordered_map
+from anthropic_ingest.load.fetch import Batch, list_once, ordered_map
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import Window
 from anthropic_ingest.table_spec import TableSpec
-from anthropic_ingest.tables_enterprise import RBAC_GROUPS
 
 R = TypeVar("R")
 
@@ -192,15 +191,10 @@ def _records(
 def _list(
     client: AdminClient, endpoint: Endpoint, config: SourceConfig
 ) -> Iterator[dict[str, Any]]:
-    """The page bodies of a list without a parent. The RBAC groups are read once per run and
-    shared by their table and their members' fan-out."""
+    """The page bodies of a list without a parent (the RBAC groups: once per run)."""
     size = _size(config)
-    if endpoint != RBAC_GROUPS:
-        return _pages(client, endpoint, endpoint.path, [], size)
-    return iter(
-        client.shared(
-            (endpoint.path, size), lambda: list(_pages(client, endpoint, endpoint.path, [], size))
-        )
+    return list_once(
+        client, endpoint, size, lambda: _pages(client, endpoint, endpoint.path, [], size)
     )
 
 
