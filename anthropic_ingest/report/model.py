@@ -11,11 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+# the labels live with the SQL, which the views import without the figures below
+from anthropic_ingest.report.sql import CONSOLE_USAGE as CONSOLE_USAGE
+from anthropic_ingest.report.sql import DEFAULT_WORKSPACE as DEFAULT_WORKSPACE
+
 if TYPE_CHECKING:
     from anthropic_ingest.report.model_enterprise import EnterpriseSection
-
-DEFAULT_WORKSPACE = "Default workspace"
-CONSOLE_USAGE = "Console / Workbench (no API key)"
 
 
 def ratio(part: int | Decimal, whole: int | Decimal) -> Decimal | None:

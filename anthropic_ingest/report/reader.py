@@ -18,6 +18,7 @@ import pymysql
 
 from anthropic_ingest.errors import DestinationError
 from anthropic_ingest.report import sql
+from anthropic_ingest.report.sql import quote_identifier
 from anthropic_ingest.tables import TABLES
 
 DRIVER_ERRORS = (duckdb.Error, psycopg2.Error, pymysql.Error)
@@ -191,11 +192,6 @@ def _candidates(schema: str, table_name: str, name: str) -> list[str]:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def quote_identifier(name: str) -> str:
-    """Double-quote an identifier (DuckDB and PostgreSQL agree on this)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def as_date(value: Any) -> date:

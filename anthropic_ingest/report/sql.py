@@ -14,6 +14,15 @@ from datetime import UTC, date, datetime, timedelta
 
 KNOWN_DIALECTS = ("duckdb", "postgres", "mysql")
 
+# How the report and the views name the rows without a workspace or without an API key.
+DEFAULT_WORKSPACE = "Default workspace"
+CONSOLE_USAGE = "Console / Workbench (no API key)"
+
+
+def quote_identifier(name: str) -> str:
+    """Double-quote an identifier (DuckDB and PostgreSQL agree on this)."""
+    return '"' + name.replace('"', '""') + '"'
+
 
 def cents_to_usd(cents_sum: str) -> str:
     """Convert a decimal sum of cents to exact dollars.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from anthropic_ingest.report import sql
-from anthropic_ingest.report.model import DEFAULT_WORKSPACE
+from anthropic_ingest.report.sql import DEFAULT_WORKSPACE
 from anthropic_ingest.schema import Column, col
 from anthropic_ingest.tables import TABLES
 

@@ -16,8 +16,7 @@ from typing import Any
 import dlt
 
 from anthropic_ingest.report import sql
-from anthropic_ingest.report.model import CONSOLE_USAGE
-from anthropic_ingest.report.reader import quote_identifier
+from anthropic_ingest.report.sql import CONSOLE_USAGE, quote_identifier
 from anthropic_ingest.report.view_base import (
     WORKSPACE_NAME,
     ViewContext,
