@@ -1,4 +1,4 @@
-"""Claude Code and usage report pages straight from JSON into Arrow columns.
+"""Claude Code, usage report and cost report pages straight from JSON into Arrow columns.
 
 A 90-day backfill of a large organization is hundreds of thousands of records; turning each
 into dicts and back into columns costs more than everything else in a run. The columnar
@@ -342,3 +342,90 @@ def _absent(page: RawRecords, spec: TableSpec, results: int) -> dict[str, int] |
     if any(count > results for count in present.values()):
         return None  # a key twice in one object
     return {name: results - present[name] for name in names if present[name] < results}
+
+
+# --- cost_report: buckets of results, amounts as decimal strings -------------------------
+
+_COST_TEXT = (
+    "amount",
+    "currency",
+    "workspace_id",
+    "description",
+    "cost_type",
+    "context_window",
+    "model",
+    "service_tier",
+    "token_type",
+    "inference_geo",
+)
+_COST_BUCKETS = _options(
+    pa.schema(
+        [
+            (
+                "data",
+                pa.list_(
+                    pa.struct(
+                        [
+                            ("starting_at", ARROW_TYPES["timestamp"]),
+                            ("ending_at", ARROW_TYPES["timestamp"]),
+                            ("results", pa.list_(pa.struct([(n, _TEXT) for n in _COST_TEXT]))),
+                        ]
+                    )
+                ),
+            )
+        ]
+    )
+)
+# The decimal strings read column-wise: digits, at most one point with digits on both sides.
+# Any other spelling Python's Decimal may accept ("1e3", "+1", " 1", "NaN") goes the careful
+# way, so the two readers can never disagree on a number.
+_PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+_USD = ARROW_TYPES["usd"]
+
+
+def cost_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], ColumnarPage] | None:
+    """The bucket starts of a cost report page and its `cost_report` rows, or None when the
+    page must be read record by record.
+
+    An amount is a decimal string of cents; its column keeps it exactly (a cast that would
+    drop a digit fails, and the page goes the careful way, which refuses it). Dollars are
+    the same digits with the point moved two places: the cents' unscaled integers read at
+    a scale two higher."""
+    buckets = _parse(page, _COST_BUCKETS)
+    if buckets is None:
+        return None
+    starts, ends = _field(buckets, "starting_at"), _field(buckets, "ending_at")
+    if starts.null_count or ends.null_count:
+        return None
+    results = _field(buckets, "results")
+    rows = pc.list_flatten(results)
+    if rows.null_count:
+        return None
+    missing = _absent(page, spec, len(rows))
+    if missing is None:
+        return None
+    amounts = _field(rows, "amount")
+    plain = pc.match_substring_regex(amounts, _PLAIN_DECIMAL)
+    if pc.sum(pc.invert(plain)).as_py():  # nulls stay nulls; any other spelling declines
+        return None
+    cents_type = ARROW_TYPES["cents"]
+    try:
+        cents = pc.cast(amounts, cents_type, safe=True, memory_pool=POOL)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # more digits than the column keeps: the careful way refuses the page
+    if isinstance(cents, pa.ChunkedArray):
+        cents = cents.combine_chunks()
+    assert isinstance(cents_type, pa.Decimal128Type) and isinstance(_USD, pa.Decimal128Type)
+    assert _USD.scale == cents_type.scale + 2 and _USD.precision == cents_type.precision
+    usd = pa.Array.from_buffers(_USD, len(cents), cents.buffers(), cents.null_count, cents.offset)
+    owner = pc.list_parent_indices(results)
+    columns = {
+        "bucket": pc.take(starts, owner),
+        "bucket_end": pc.take(ends, owner),
+        **{name: _field(rows, name) for name in _COST_TEXT if name != "amount"},
+        "amount_cents": cents,
+        "amount_usd": usd,
+        "extra_fields": pa.nulls(len(rows), _TEXT),
+    }
+    covered = [start.replace(tzinfo=UTC) for start in starts.to_pylist()]
+    return covered, ColumnarPage(len(rows), [_table(spec, columns)], missing)

@@ -19,16 +19,17 @@ from anthropic_ingest import endpoints as api
 from anthropic_ingest import errors
 from anthropic_ingest.client import AdminClient, IdCursorPaginator, PageTokenPaginator, paginate
 from anthropic_ingest.client.bodies import RawRecords
-from anthropic_ingest.client.pagination import NextPagePaginator
+from anthropic_ingest.client.pagination import NextPagePaginator, Paginator
 from anthropic_ingest.endpoints import Endpoint
 from anthropic_ingest.load.budget import (
     ByteBudget,
     Holding,
     drop_held,
     hold,
+    reserve,
     return_freed_pages,
 )
-from anthropic_ingest.load.columnar import ColumnarPage, usage_tables
+from anthropic_ingest.load.columnar import ColumnarPage, cost_tables, usage_tables
 from anthropic_ingest.load.source_uri import SourceConfig
 from anthropic_ingest.load.windows import BUCKET_SECONDS, MAX_BUCKETS, Window, rfc3339
 from anthropic_ingest.tables import TableSpec
@@ -37,6 +38,8 @@ from anthropic_ingest.transforms import key_workspace, timestamp
 T = TypeVar("T")
 R = TypeVar("R")
 
+# The report tables whose pages can be read column-wise (load/columnar.py).
+COLUMNAR_REPORTS = {"usage_report": usage_tables, "cost_report": cost_tables}
 CLAUDE_CODE_PAGE = 1000
 ID_PAGE = 1000
 # Analytics rows per page (the per-user sibling of the analytics reports takes 1-1000).
@@ -53,13 +56,15 @@ class ReportPage:
 
     data: list[dict[str, Any]] | RawRecords
     covered: list[datetime]
-    usage: TableSpec | None = None
+    spec: TableSpec | None = None  # a table read column-wise when the page allows
 
     def columnar(self) -> ColumnarPage | None:
-        """The page's `usage_report` table read column-wise, or None to decode it instead."""
-        if self.usage is None or not isinstance(self.data, RawRecords):
+        """The page's `usage_report` or `cost_report` table read column-wise, or None to
+        decode it instead."""
+        if self.spec is None or not isinstance(self.data, RawRecords):
             return None
-        read = usage_tables(self.data, self.usage)
+        reader = COLUMNAR_REPORTS.get(self.spec.name)
+        read = reader(self.data, self.spec) if reader is not None else None
         if read is None:
             return None
         self.covered.extend(read[0])
@@ -136,7 +141,7 @@ def ordered_map(
     """Like `map`, on a thread pool, keeping order and at most 2×`workers` results in memory.
     Once `stop()` is true no further item is started, and those started are still yielded.
     With a `budget`, the pages each item fetches (`hold`) count against it until its result
-    is yielded, so fetching waits while the budget is spent.
+    is yielded, so fetching waits while the budget is spent (`_reserving`: before each request).
 
     The first item runs alone: when the endpoint refuses it (a key without the permission,
     an organization without the product) no other request has been sent, so a table that is
@@ -205,11 +210,23 @@ def _give_back(pending: Iterable[tuple[Holding | None, Future[Any]]]) -> None:
 
 
 def _held(data: T) -> T:
-    """A page's records, counted against the byte budget of the batch being fetched (waiting
-    for room): raw JSON by its size; records already decoded are not counted."""
-    if isinstance(data, RawRecords):
-        hold(len(data.raw_bytes()))
+    """A page's records, counted against the byte budget of the batch being fetched (in place
+    of what its request reserved, waiting for room for the rest): raw JSON by its size;
+    records already decoded are not counted."""
+    hold(len(data.raw_bytes()) if isinstance(data, RawRecords) else 0)
     return data
+
+
+def _reserving(pages: Iterator[dict[str, Any]], paginator: Paginator) -> Iterator[dict[str, Any]]:
+    """`pages` (of `paginate` with `paginator`), taking room in the byte budget before each
+    request; each page's `_held` then counts its real size in place of the reservation."""
+    while paginator.has_more:
+        reserve()
+        page = next(pages, None)
+        if page is None:
+            return
+        yield page
+        del page
 
 
 def fetch(
@@ -276,9 +293,11 @@ def fetch(
     else:
         params = _report_params(source, window, config)
         limit = _limit(config, window.width)
-        usage = spec if spec.name == "usage_report" else None
+        columnar = spec if spec.name in COLUMNAR_REPORTS else None
         yield from ordered_map(
-            lambda chunk: prepare(_report_chunk(client, source.path, params, limit, chunk, usage)),
+            lambda chunk: prepare(
+                _report_chunk(client, source.path, params, limit, chunk, columnar)
+            ),
             window.chunks(),
             workers,
             stop,
@@ -372,7 +391,8 @@ def _day(client: AdminClient, endpoint: Endpoint, day: date, config: SourceConfi
     params = (("starting_at", day.isoformat()), *endpoint.params)
     paginator = PageTokenPaginator(limit=_cap(config, CLAUDE_CODE_PAGE))
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return Batch(_data(paginate(client, endpoint.path, params, paginator)), [start])
+    pages = _reserving(paginate(client, endpoint.path, params, paginator), paginator)
+    return Batch(_data(pages), [start])
 
 
 def _data(pages: Iterator[dict[str, Any]]) -> Iterator[Page]:
@@ -397,7 +417,7 @@ def _report_chunk(
     params: list[tuple[str, str]],
     limit: int,
     chunk: tuple[datetime, datetime],
-    usage: TableSpec | None,
+    columnar: TableSpec | None,
 ) -> Batch:
     """A chunk's pages, read when the loader reads them; once all are read, `covered`
     holds every bucket's start."""
@@ -407,8 +427,9 @@ def _report_chunk(
     covered: list[datetime] = []
 
     def pages() -> Iterator[Page]:
-        for page in paginate(client, path, request, PageTokenPaginator(limit=limit)):
-            report_page = ReportPage(_held(page["data"]), covered, usage)
+        paginator = PageTokenPaginator(limit=limit)
+        for page in _reserving(paginate(client, path, request, paginator), paginator):
+            report_page = ReportPage(_held(page["data"]), covered, columnar)
             del page
             yield report_page
             del report_page
@@ -469,7 +490,8 @@ def _rows_pages(
         paginator = PageTokenPaginator(limit=limit)
         pages: list[RawRecords] = []
         try:
-            for page in paginate(client, endpoint.path, request, paginator, endpoint.headers):
+            raw = paginate(client, endpoint.path, request, paginator, endpoint.headers)
+            for page in _reserving(raw, paginator):
                 pages.append(_held(page["data"]))
             return pages
         except errors.ApiError as exc:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from anthropic_ingest.errors import UsageError
-from anthropic_ingest.load.budget import MB, ByteBudget, Holding, hold
+from anthropic_ingest.load.budget import MB, ByteBudget, Holding, hold, reserve
 from anthropic_ingest.load.fetch import ordered_map
 from anthropic_ingest.load.source_uri import parse_source_uri
 
@@ -133,6 +133,62 @@ def test_ordered_map_gives_back_what_a_failed_run_held() -> None:
     assert isinstance(mapped, Generator)
     mapped.close()
     assert budget.used == 0
+
+
+def test_a_request_reserves_its_lane_s_largest_page_and_the_answer_replaces_it() -> None:
+    budget = ByteBudget(130)
+    lane = budget.lane()
+    first, second, third = lane.start(), lane.start(), lane.start()
+    first.reserve()  # the lane has no page yet: nothing to reserve
+    assert budget.used == 0
+    first.settle(60)
+    assert budget.used == 60 and lane.page_bytes == 60
+    second.reserve()  # 60 + 60 fits
+    assert budget.used == 120 and second.reserved == 60
+    second.settle(20)  # smaller than reserved: the rest goes back
+    assert budget.used == 80 and second.size == 20 and second.reserved == 0
+    waiting = threading.Thread(target=third.reserve, daemon=True)
+    waiting.start()  # 80 + 60 does not fit, and third is not the head
+    _until_waiting(budget, 1)
+    assert third.size == 0
+    first.give_back()
+    waiting.join()
+    assert third.reserved == 60 and budget.used == 80
+    third.settle(0)  # the request brought no page: the reservation goes back
+    assert budget.used == 20 and third.size == 0
+
+
+def test_ordered_map_keeps_answers_in_flight_within_the_budget() -> None:
+    """Room is taken before each request: pages of 40 bytes under a budget of 100 are never
+    more than the budget, plus the head's two pages (it never waits), plus the batch just
+    handed over (counted here a moment after the budget has it back) in memory at once: 260.
+    Counted only on arrival, the eight batches the workers start would have 640 in hand."""
+    budget = ByteBudget(100)
+    lock = threading.Lock()
+    in_hand = most = 0
+
+    def fetch(n: int) -> int:
+        nonlocal in_hand, most
+        for _ in range(2):
+            reserve()
+            with lock:  # the request is sent: its answer will be in memory
+                in_hand += 40
+                most = max(most, in_hand)
+            time.sleep(0.005)
+            hold(40)
+        return n
+
+    def handed_over(results: Iterator[int]) -> Iterator[int]:
+        nonlocal in_hand
+        for n in results:
+            with lock:
+                in_hand -= 80
+            yield n
+
+    mapped = handed_over(ordered_map(fetch, range(16), workers=4, budget=budget))
+    assert list(mapped) == list(range(16))
+    assert budget.used == 0
+    assert most <= 100 + 80 + 80, most
 
 
 def test_memory_budget_option() -> None:

@@ -24,7 +24,7 @@ from anthropic_ingest import errors
 from anthropic_ingest.client.bodies import RawRecords, parse_page
 from anthropic_ingest.emulator import EmulatorConfig, SyntheticOrg, running_emulator
 from anthropic_ingest.load.arrow import to_arrow
-from anthropic_ingest.load.columnar import claude_code_tables, usage_tables
+from anthropic_ingest.load.columnar import claude_code_tables, cost_tables, usage_tables
 from anthropic_ingest.load.flatten import count_missing, flatten_rows
 from anthropic_ingest.load.plan import Target
 from anthropic_ingest.tables import TABLES
@@ -439,3 +439,180 @@ def test_days_are_dates_and_other_times_of_day_are_declined() -> None:
         record = {**base_record(), "date": sent}
         assert claude_code_tables(raw_page(encode([base_record(), record])), SPECS) is None
         assert not check(encode([base_record(), record]))
+
+
+# --- cost report pages ---------------------------------------------------------------------
+
+COST = TABLES["cost_report"]
+COST_EXAMPLES = EXAMPLES / "cost_report.json"
+
+
+def cost_reference(
+    buckets: list[dict[str, Any]],
+) -> tuple[list[datetime | None], pa.Table, dict[str, int]]:
+    """What the record-by-record path makes of a page of cost buckets: starts, rows, missing."""
+    records, starts = [], []
+    for bucket in buckets:
+        starts.append(timestamp(bucket["starting_at"]))
+        for result in bucket.get("results") or []:
+            records.append({**result, "starting_at": bucket["starting_at"]})
+            records[-1]["ending_at"] = bucket["ending_at"]
+    target = Target(COST, COST.name)
+    missing: dict[str, int] = {}
+    count_missing(target, records, missing)
+    return starts, to_arrow(COST, flatten_rows(target, records), windowed=True), missing
+
+
+def check_cost(text: str) -> bool:
+    """The property for one cost page; True when it was read column-wise."""
+    page = raw_page(text)
+    read = cost_tables(page, COST)
+    try:
+        starts, want, missing = cost_reference(page.decode())
+    except (errors.ProtocolError, KeyError, TypeError, ValueError, ArithmeticError):
+        assert read is None, "read column-wise a page the transforms refuse"
+        return False
+    if read is None:
+        return False
+    covered, got = read
+    assert covered == starts
+    assert got.records == want.num_rows
+    assert got.missing == missing
+    assert got.tables[0].column_names == want.column_names
+    assert got.tables[0].schema.types == want.schema.types
+    assert got.tables[0].to_pylist() == want.to_pylist()
+    return True
+
+
+def test_emulated_cost_pages_are_read_column_wise_and_match() -> None:
+    config = EmulatorConfig(seed=5, users=60, start_date=YEAR[0], end_date=YEAR[1])
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("starting_at", "2025-03-01T00:00:00Z"),
+        ("ending_at", "2025-03-08T00:00:00Z"),
+        *(("group_by[]", d) for d in ("workspace_id", "description")),
+    ]
+    with running_emulator(config) as emu:
+        answer = httpx.get(
+            f"{emu.base_url}/v1/organizations/cost_report",
+            params=params,
+            headers={"x-api-key": emu.admin_key, "anthropic-version": "2023-06-01"},
+        )
+    answer.raise_for_status()
+    buckets = answer.json()["data"]
+    assert sum(len(b["results"]) for b in buckets) > 50
+    assert check_cost(json.dumps(buckets))
+    assert check_cost(json.dumps(buckets, indent=1))
+
+
+def test_official_cost_examples_match_or_are_declined() -> None:
+    examples = json.loads(COST_EXAMPLES.read_text())["examples"]
+    taken = [check_cost(json.dumps(e["response"]["data"])) for e in examples]
+    assert any(taken), "the documented cost shape must be read column-wise"
+
+
+def cost_bucket(*results: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "starting_at": "2025-08-01T00:00:00Z",
+        "ending_at": "2025-08-02T00:00:00Z",
+        "results": list(results),
+    }
+
+
+def cost_result(**changes: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "amount": "123.78912",
+        "currency": "USD",
+        "workspace_id": None,
+        "description": "Claude Sonnet 4 Usage - Input Tokens",
+        "cost_type": "tokens",
+        "context_window": "0-200k",
+        "model": "claude-sonnet-4",
+        "service_tier": "standard",
+        "token_type": "uncached_input_tokens",
+        "inference_geo": "global",
+    }
+    result.update(changes)
+    return result
+
+
+def test_cost_amounts_stay_exact_in_cents_and_dollars() -> None:
+    page = [cost_bucket(cost_result(amount="0.000000000001"), cost_result(amount="-1234.5"))]
+    assert check_cost(json.dumps(page))
+    read = cost_tables(raw_page(json.dumps(page)), COST)
+    assert read is not None
+    table = read[1].tables[0]
+    assert table.column("amount_cents").to_pylist() == [Decimal("1E-12"), Decimal("-1234.5")]
+    assert table.column("amount_usd").to_pylist() == [Decimal("1E-14"), Decimal("-12.345")]
+
+
+def test_cost_counts_absent_fields_like_the_transforms() -> None:
+    lacking = cost_result()
+    del lacking["workspace_id"], lacking["description"]
+    page = [cost_bucket(cost_result(), lacking), cost_bucket()]
+    assert check_cost(json.dumps(page))
+    read = cost_tables(raw_page(json.dumps(page)), COST)
+    assert read is not None
+    assert read[1].missing == {"workspace_id": 1, "description": 1}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        [cost_bucket(cost_result(list_amount="1.0"))],  # must land in extra_fields
+        [cost_bucket(cost_result(amount="1.0000000000001"))],  # 13 decimals: refused
+        [cost_bucket(cost_result(amount="1e3"))],
+        [cost_bucket(cost_result(amount=" 1"))],
+        [cost_bucket(cost_result(amount="NaN"))],
+        [cost_bucket(cost_result(amount=""))],
+        [{**cost_bucket(cost_result()), "ending_at": None}],
+    ],
+)
+def test_cost_declines_pages_it_cannot_read_exactly(page: list[Any]) -> None:
+    assert cost_tables(raw_page(json.dumps(page)), COST) is None
+
+
+def test_cost_amount_as_a_json_number_is_declined() -> None:
+    assert (
+        cost_tables(raw_page(encode([cost_bucket(cost_result(amount=f"{NUMBER}1.5"))])), COST)
+        is None
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    ["amount", "workspace_id", "description", "currency", "model", "inference_geo"]
+                ),
+                st.sampled_from(["drop", "set"]),
+                st.one_of(
+                    VALUES,
+                    st.decimals(allow_nan=False, allow_infinity=False, places=14).map(str),
+                    st.from_regex(r"-?[0-9]{1,28}(\.[0-9]{1,13})?", fullmatch=True),
+                ),
+            ),
+            max_size=3,
+        ),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_generated_cost_pages_match_or_are_declined(
+    results: list[list[tuple[str, str, Any]]], indent: bool
+) -> None:
+    made = []
+    for changes in results:
+        result = cost_result()
+        for name, how, value in changes:
+            mutate(result, (name,), how, value)
+        made.append(result)
+    COST_TAKEN[check_cost(encode([cost_bucket(*made)], indent=2 if indent else None))] += 1
+
+
+COST_TAKEN: Counter[bool] = Counter()
+
+
+def test_generated_cost_pages_went_both_ways() -> None:
+    assert COST_TAKEN[True] and COST_TAKEN[False], COST_TAKEN
