@@ -37,7 +37,7 @@ from anthropic_ingest.client.bodies import RawRecords
 from anthropic_ingest.load.arrow import POOL
 from anthropic_ingest.schema import ARROW_TYPES
 from anthropic_ingest.tables import TableSpec
-from anthropic_ingest.transforms import BUCKET_FIELDS, KNOWN_TOOLS, USAGE_DIMENSIONS
+from anthropic_ingest.transforms import BUCKET_FIELDS, COST_FIELDS, KNOWN_TOOLS, USAGE_DIMENSIONS
 
 _INT = ARROW_TYPES["bigint"]
 _TEXT = ARROW_TYPES["text"]
@@ -296,10 +296,38 @@ _BUCKET = pa.struct(
 _BUCKETS = _options(pa.schema([("data", pa.list_(_BUCKET))]))
 
 
-def usage_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], ColumnarPage] | None:
-    """The bucket starts of a usage report page and its `usage_report` rows, or None when the
-    page must be read record by record."""
-    buckets = _parse(page, _BUCKETS)
+@dataclass
+class _Buckets:
+    """A report page read column-wise: its buckets' starts, and every result with its
+    bucket's start and end."""
+
+    starts: pa.Array
+    rows: pa.StructArray
+    bucket: pa.Array
+    bucket_end: pa.Array
+    missing: dict[str, int]
+
+    def page(
+        self, spec: TableSpec, columns: dict[str, pa.Array]
+    ) -> tuple[list[datetime], ColumnarPage]:
+        """The covered bucket starts, and the page of `spec`'s table made of `columns` (the
+        bucket columns and a null `extra_fields` added)."""
+        columns = {
+            "bucket": self.bucket,
+            "bucket_end": self.bucket_end,
+            **columns,
+            "extra_fields": pa.nulls(len(self.rows), _TEXT),
+        }
+        covered = [start.replace(tzinfo=UTC) for start in self.starts.to_pylist()]
+        return covered, ColumnarPage(len(self.rows), [_table(spec, columns)], self.missing)
+
+
+def _buckets(
+    page: RawRecords, shape: tuple[pa_json.ParseOptions, pa_json.ParseOptions], spec: TableSpec
+) -> _Buckets | None:
+    """A page of report buckets read against `shape`, or None when it must be read record by
+    record (a bucket without its start or end, a null result, a key given twice)."""
+    buckets = _parse(page, shape)
     if buckets is None:
         return None
     starts, ends = _field(buckets, "starting_at"), _field(buckets, "ending_at")
@@ -313,21 +341,29 @@ def usage_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], Col
     if missing is None:
         return None
     owner = pc.list_parent_indices(results)
+    return _Buckets(starts, rows, pc.take(starts, owner), pc.take(ends, owner), missing)
+
+
+def usage_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], ColumnarPage] | None:
+    """The bucket starts of a usage report page and its `usage_report` rows, or None when the
+    page must be read record by record."""
+    read = _buckets(page, _BUCKETS, spec)
+    if read is None:
+        return None
+    rows = read.rows
     cache, tools = _field(rows, "cache_creation"), _field(rows, "server_tool_use")
-    columns = {
-        "bucket": pc.take(starts, owner),
-        "bucket_end": pc.take(ends, owner),
-        **{name: _field(rows, name) for name in USAGE_DIMENSIONS},
-        "input_tokens": _field(rows, "uncached_input_tokens"),
-        "output_tokens": _field(rows, "output_tokens"),
-        "input_cached_tokens": _field(rows, "cache_read_input_tokens"),
-        "cache_creation_ephemeral_5m_input_tokens": _field(cache, "ephemeral_5m_input_tokens"),
-        "cache_creation_ephemeral_1h_input_tokens": _field(cache, "ephemeral_1h_input_tokens"),
-        "server_tool_search_count": _field(tools, "web_search_requests"),
-        "extra_fields": pa.nulls(len(rows), _TEXT),
-    }
-    covered = [start.replace(tzinfo=UTC) for start in starts.to_pylist()]
-    return covered, ColumnarPage(len(rows), [_table(spec, columns)], missing)
+    return read.page(
+        spec,
+        {
+            **{name: _field(rows, name) for name in USAGE_DIMENSIONS},
+            "input_tokens": _field(rows, "uncached_input_tokens"),
+            "output_tokens": _field(rows, "output_tokens"),
+            "input_cached_tokens": _field(rows, "cache_read_input_tokens"),
+            "cache_creation_ephemeral_5m_input_tokens": _field(cache, "ephemeral_5m_input_tokens"),
+            "cache_creation_ephemeral_1h_input_tokens": _field(cache, "ephemeral_1h_input_tokens"),
+            "server_tool_search_count": _field(tools, "web_search_requests"),
+        },
+    )
 
 
 def _absent(page: RawRecords, spec: TableSpec, results: int) -> dict[str, int] | None:
@@ -346,18 +382,8 @@ def _absent(page: RawRecords, spec: TableSpec, results: int) -> dict[str, int] |
 
 # --- cost_report: buckets of results, amounts as decimal strings -------------------------
 
-_COST_TEXT = (
-    "amount",
-    "currency",
-    "workspace_id",
-    "description",
-    "cost_type",
-    "context_window",
-    "model",
-    "service_tier",
-    "token_type",
-    "inference_geo",
-)
+# Every field the record-by-record reader knows in a cost result, all strings.
+_COST_TEXT = tuple(sorted(COST_FIELDS - BUCKET_FIELDS))
 _COST_BUCKETS = _options(
     pa.schema(
         [
@@ -391,19 +417,10 @@ def cost_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], Colu
     drop a digit fails, and the page goes the careful way, which refuses it). Dollars are
     the same digits with the point moved two places: the cents' unscaled integers read at
     a scale two higher."""
-    buckets = _parse(page, _COST_BUCKETS)
-    if buckets is None:
+    read = _buckets(page, _COST_BUCKETS, spec)
+    if read is None:
         return None
-    starts, ends = _field(buckets, "starting_at"), _field(buckets, "ending_at")
-    if starts.null_count or ends.null_count:
-        return None
-    results = _field(buckets, "results")
-    rows = pc.list_flatten(results)
-    if rows.null_count:
-        return None
-    missing = _absent(page, spec, len(rows))
-    if missing is None:
-        return None
+    rows = read.rows
     amounts = _field(rows, "amount")
     plain = pc.match_substring_regex(amounts, _PLAIN_DECIMAL)
     if pc.sum(pc.invert(plain)).as_py():  # nulls stay nulls; any other spelling declines
@@ -418,14 +435,11 @@ def cost_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], Colu
     assert isinstance(cents_type, pa.Decimal128Type) and isinstance(_USD, pa.Decimal128Type)
     assert _USD.scale == cents_type.scale + 2 and _USD.precision == cents_type.precision
     usd = pa.Array.from_buffers(_USD, len(cents), cents.buffers(), cents.null_count, cents.offset)
-    owner = pc.list_parent_indices(results)
-    columns = {
-        "bucket": pc.take(starts, owner),
-        "bucket_end": pc.take(ends, owner),
-        **{name: _field(rows, name) for name in _COST_TEXT if name != "amount"},
-        "amount_cents": cents,
-        "amount_usd": usd,
-        "extra_fields": pa.nulls(len(rows), _TEXT),
-    }
-    covered = [start.replace(tzinfo=UTC) for start in starts.to_pylist()]
-    return covered, ColumnarPage(len(rows), [_table(spec, columns)], missing)
+    return read.page(
+        spec,
+        {
+            **{name: _field(rows, name) for name in _COST_TEXT if name != "amount"},
+            "amount_cents": cents,
+            "amount_usd": usd,
+        },
+    )

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,10 +26,15 @@ from anthropic_ingest import errors
 from anthropic_ingest.client.bodies import RawRecords, parse_page
 from anthropic_ingest.emulator import EmulatorConfig, SyntheticOrg, running_emulator
 from anthropic_ingest.load.arrow import to_arrow
-from anthropic_ingest.load.columnar import claude_code_tables, cost_tables, usage_tables
+from anthropic_ingest.load.columnar import (
+    ColumnarPage,
+    claude_code_tables,
+    cost_tables,
+    usage_tables,
+)
 from anthropic_ingest.load.flatten import count_missing, flatten_rows
 from anthropic_ingest.load.plan import Target
-from anthropic_ingest.tables import TABLES
+from anthropic_ingest.tables import TABLES, TableSpec
 from anthropic_ingest.transforms import timestamp
 from tests.unit.test_transforms import EXAMPLES, example_records
 
@@ -270,29 +277,33 @@ USAGE = TABLES["usage_report"]
 USAGE_EXAMPLES = EXAMPLES / "usage_report_messages.json"
 
 
-def usage_reference(
-    buckets: list[dict[str, Any]],
+ReportReader = Callable[[RawRecords, TableSpec], tuple[list[datetime], ColumnarPage] | None]
+
+
+def report_reference(
+    spec: TableSpec, buckets: list[dict[str, Any]]
 ) -> tuple[list[datetime | None], pa.Table, dict[str, int]]:
-    """What the record-by-record path makes of a page of buckets: starts, rows, missing."""
+    """What the record-by-record path makes of a page of report buckets: starts, rows,
+    missing."""
     records, starts = [], []
     for bucket in buckets:
         starts.append(timestamp(bucket["starting_at"]))
         for result in bucket.get("results") or []:
             records.append({**result, "starting_at": bucket["starting_at"]})
             records[-1]["ending_at"] = bucket["ending_at"]
-    target = Target(USAGE, USAGE.name)
+    target = Target(spec, spec.name)
     missing: dict[str, int] = {}
     count_missing(target, records, missing)
-    return starts, to_arrow(USAGE, flatten_rows(target, records)), missing
+    return starts, to_arrow(spec, flatten_rows(target, records)), missing
 
 
-def check_usage(text: str) -> bool:
-    """The property for one usage page; True when it was read column-wise."""
+def check_report(reader: ReportReader, spec: TableSpec, text: str) -> bool:
+    """The property for one report page; True when it was read column-wise."""
     page = raw_page(text)
-    read = usage_tables(page, USAGE)
+    read = reader(page, spec)
     try:
-        starts, want, missing = usage_reference(page.decode())
-    except (errors.ProtocolError, KeyError, TypeError, ValueError):
+        starts, want, missing = report_reference(spec, page.decode())
+    except (errors.ProtocolError, KeyError, TypeError, ValueError, ArithmeticError):
         assert read is None, "read column-wise a page the transforms refuse"
         return False
     if read is None:
@@ -301,44 +312,41 @@ def check_usage(text: str) -> bool:
     assert covered == starts
     assert got.records == want.num_rows
     assert got.missing == missing
+    assert got.tables[0].column_names == want.column_names
     assert got.tables[0].schema.types == want.schema.types
     assert got.tables[0].to_pylist() == want.to_pylist()
     return True
 
 
-def test_emulated_usage_pages_are_read_column_wise_and_match() -> None:
+def check_usage(text: str) -> bool:
+    return check_report(usage_tables, USAGE, text)
+
+
+def emulated_buckets(
+    path: str, params: list[tuple[str, str | int | float | bool | None]]
+) -> list[dict[str, Any]]:
+    """The buckets the emulator answers `path` with, for a year of 60 users."""
     config = EmulatorConfig(seed=5, users=60, start_date=YEAR[0], end_date=YEAR[1])
-    params: list[tuple[str, str | int | float | bool | None]] = [
-        ("starting_at", "2025-03-03T00:00:00Z"),
-        ("ending_at", "2025-03-05T00:00:00Z"),
-        ("bucket_width", "1h"),
-        *(("group_by[]", d) for d in ("api_key_id", "workspace_id", "model", "service_tier")),
-    ]
     with running_emulator(config) as emu:
         answer = httpx.get(
-            f"{emu.base_url}/v1/organizations/usage_report/messages",
+            f"{emu.base_url}{path}",
             params=params,
             headers={"x-api-key": emu.admin_key, "anthropic-version": "2023-06-01"},
         )
     answer.raise_for_status()
-    buckets = answer.json()["data"]
+    buckets: list[dict[str, Any]] = answer.json()["data"]
     assert sum(len(b["results"]) for b in buckets) > 50
-    assert check_usage(json.dumps(buckets))
-    assert check_usage(json.dumps(buckets, indent=1))
+    return buckets
 
 
-def test_official_usage_examples_match_or_are_declined() -> None:
-    examples = json.loads(USAGE_EXAMPLES.read_text())["examples"]
-    taken = [check_usage(json.dumps(e["response"]["data"])) for e in examples]
-    assert any(taken), "the documented usage shape must be read column-wise"
+def usage_bucket(
+    *results: dict[str, Any], ending_at: str = "2025-08-01T01:00:00Z"
+) -> dict[str, Any]:
+    return {"starting_at": "2025-08-01T00:00:00Z", "ending_at": ending_at, "results": list(results)}
 
 
-def usage_bucket(*results: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "starting_at": "2025-08-01T00:00:00Z",
-        "ending_at": "2025-08-01T01:00:00Z",
-        "results": list(results),
-    }
+def cost_bucket(*results: dict[str, Any]) -> dict[str, Any]:
+    return usage_bucket(*results, ending_at="2025-08-02T00:00:00Z")
 
 
 def usage_result(**changes: Any) -> dict[str, Any]:
@@ -381,41 +389,47 @@ def test_usage_declines_pages_it_cannot_read_exactly(page: list[Any]) -> None:
     assert usage_tables(raw_page(json.dumps(page)), USAGE) is None
 
 
+def edits(fields: list[str], values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Per result of a generated page, up to three fields dropped or set to `values`."""
+    edit = st.tuples(st.sampled_from(fields), st.sampled_from(["drop", "set"]), values)
+    return st.lists(st.lists(edit, max_size=3), max_size=4)
+
+
+def generated_page(
+    result: Callable[[], dict[str, Any]],
+    bucket: Callable[..., dict[str, Any]],
+    results: list[list[tuple[str, str, Any]]],
+    indent: bool,
+) -> str:
+    """One bucket of `result()`s, each changed as `results` says, as JSON text."""
+    made = []
+    for changes in results:
+        made.append(result())
+        for name, how, value in changes:
+            mutate(made[-1], (name,), how, value)
+    return encode([bucket(*made)], indent=2 if indent else None)
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(
-        st.lists(
-            st.tuples(
-                st.sampled_from(
-                    [
-                        "api_key_id",
-                        "workspace_id",
-                        "model",
-                        "output_tokens",
-                        "cache_creation",
-                        "server_tool_use",
-                        "context_window",
-                    ]
-                ),
-                st.sampled_from(["drop", "set"]),
-                VALUES,
-            ),
-            max_size=3,
-        ),
-        max_size=4,
+    edits(
+        [
+            "api_key_id",
+            "workspace_id",
+            "model",
+            "output_tokens",
+            "cache_creation",
+            "server_tool_use",
+            "context_window",
+        ],
+        VALUES,
     ),
     st.booleans(),
 )
 def test_generated_usage_pages_match_or_are_declined(
     results: list[list[tuple[str, str, Any]]], indent: bool
 ) -> None:
-    made = []
-    for changes in results:
-        result = usage_result()
-        for name, how, value in changes:
-            mutate(result, (name,), how, value)
-        made.append(result)
-    USAGE_TAKEN[check_usage(encode([usage_bucket(*made)], indent=2 if indent else None))] += 1
+    USAGE_TAKEN[check_usage(generated_page(usage_result, usage_bucket, results, indent))] += 1
 
 
 USAGE_TAKEN: Counter[bool] = Counter()
@@ -447,75 +461,8 @@ COST = TABLES["cost_report"]
 COST_EXAMPLES = EXAMPLES / "cost_report.json"
 
 
-def cost_reference(
-    buckets: list[dict[str, Any]],
-) -> tuple[list[datetime | None], pa.Table, dict[str, int]]:
-    """What the record-by-record path makes of a page of cost buckets: starts, rows, missing."""
-    records, starts = [], []
-    for bucket in buckets:
-        starts.append(timestamp(bucket["starting_at"]))
-        for result in bucket.get("results") or []:
-            records.append({**result, "starting_at": bucket["starting_at"]})
-            records[-1]["ending_at"] = bucket["ending_at"]
-    target = Target(COST, COST.name)
-    missing: dict[str, int] = {}
-    count_missing(target, records, missing)
-    return starts, to_arrow(COST, flatten_rows(target, records), windowed=True), missing
-
-
 def check_cost(text: str) -> bool:
-    """The property for one cost page; True when it was read column-wise."""
-    page = raw_page(text)
-    read = cost_tables(page, COST)
-    try:
-        starts, want, missing = cost_reference(page.decode())
-    except (errors.ProtocolError, KeyError, TypeError, ValueError, ArithmeticError):
-        assert read is None, "read column-wise a page the transforms refuse"
-        return False
-    if read is None:
-        return False
-    covered, got = read
-    assert covered == starts
-    assert got.records == want.num_rows
-    assert got.missing == missing
-    assert got.tables[0].column_names == want.column_names
-    assert got.tables[0].schema.types == want.schema.types
-    assert got.tables[0].to_pylist() == want.to_pylist()
-    return True
-
-
-def test_emulated_cost_pages_are_read_column_wise_and_match() -> None:
-    config = EmulatorConfig(seed=5, users=60, start_date=YEAR[0], end_date=YEAR[1])
-    params: list[tuple[str, str | int | float | bool | None]] = [
-        ("starting_at", "2025-03-01T00:00:00Z"),
-        ("ending_at", "2025-03-08T00:00:00Z"),
-        *(("group_by[]", d) for d in ("workspace_id", "description")),
-    ]
-    with running_emulator(config) as emu:
-        answer = httpx.get(
-            f"{emu.base_url}/v1/organizations/cost_report",
-            params=params,
-            headers={"x-api-key": emu.admin_key, "anthropic-version": "2023-06-01"},
-        )
-    answer.raise_for_status()
-    buckets = answer.json()["data"]
-    assert sum(len(b["results"]) for b in buckets) > 50
-    assert check_cost(json.dumps(buckets))
-    assert check_cost(json.dumps(buckets, indent=1))
-
-
-def test_official_cost_examples_match_or_are_declined() -> None:
-    examples = json.loads(COST_EXAMPLES.read_text())["examples"]
-    taken = [check_cost(json.dumps(e["response"]["data"])) for e in examples]
-    assert any(taken), "the documented cost shape must be read column-wise"
-
-
-def cost_bucket(*results: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "starting_at": "2025-08-01T00:00:00Z",
-        "ending_at": "2025-08-02T00:00:00Z",
-        "results": list(results),
-    }
+    return check_report(cost_tables, COST, text)
 
 
 def cost_result(**changes: Any) -> dict[str, Any]:
@@ -580,35 +527,20 @@ def test_cost_amount_as_a_json_number_is_declined() -> None:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(
-        st.lists(
-            st.tuples(
-                st.sampled_from(
-                    ["amount", "workspace_id", "description", "currency", "model", "inference_geo"]
-                ),
-                st.sampled_from(["drop", "set"]),
-                st.one_of(
-                    VALUES,
-                    st.decimals(allow_nan=False, allow_infinity=False, places=14).map(str),
-                    st.from_regex(r"-?[0-9]{1,28}(\.[0-9]{1,13})?", fullmatch=True),
-                ),
-            ),
-            max_size=3,
+    edits(
+        ["amount", "workspace_id", "description", "currency", "model", "inference_geo"],
+        st.one_of(
+            VALUES,
+            st.decimals(allow_nan=False, allow_infinity=False, places=14).map(str),
+            st.from_regex(r"-?[0-9]{1,28}(\.[0-9]{1,13})?", fullmatch=True),
         ),
-        max_size=4,
     ),
     st.booleans(),
 )
 def test_generated_cost_pages_match_or_are_declined(
     results: list[list[tuple[str, str, Any]]], indent: bool
 ) -> None:
-    made = []
-    for changes in results:
-        result = cost_result()
-        for name, how, value in changes:
-            mutate(result, (name,), how, value)
-        made.append(result)
-    COST_TAKEN[check_cost(encode([cost_bucket(*made)], indent=2 if indent else None))] += 1
+    COST_TAKEN[check_cost(generated_page(cost_result, cost_bucket, results, indent))] += 1
 
 
 COST_TAKEN: Counter[bool] = Counter()
@@ -616,3 +548,56 @@ COST_TAKEN: Counter[bool] = Counter()
 
 def test_generated_cost_pages_went_both_ways() -> None:
     assert COST_TAKEN[True] and COST_TAKEN[False], COST_TAKEN
+
+
+REPORTS = [
+    pytest.param(
+        check_usage,
+        "/v1/organizations/usage_report/messages",
+        [
+            ("starting_at", "2025-03-03T00:00:00Z"),
+            ("ending_at", "2025-03-05T00:00:00Z"),
+            ("bucket_width", "1h"),
+            *(("group_by[]", d) for d in ("api_key_id", "workspace_id", "model", "service_tier")),
+        ],
+        USAGE_EXAMPLES,
+        id="usage_report",
+    ),
+    pytest.param(
+        check_cost,
+        "/v1/organizations/cost_report",
+        [
+            ("starting_at", "2025-03-01T00:00:00Z"),
+            ("ending_at", "2025-03-08T00:00:00Z"),
+            *(("group_by[]", d) for d in ("workspace_id", "description")),
+        ],
+        COST_EXAMPLES,
+        id="cost_report",
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "path", "params", "examples"), REPORTS)
+def test_emulated_report_pages_are_read_column_wise_and_match(
+    check: Callable[[str], bool],
+    path: str,
+    params: list[tuple[str, str | int | float | bool | None]],
+    examples: Path,
+) -> None:
+    buckets = emulated_buckets(path, params)
+    assert check(json.dumps(buckets))
+    assert check(json.dumps(buckets, indent=1))
+
+
+@pytest.mark.parametrize(("check", "path", "params", "examples"), REPORTS)
+def test_official_report_examples_match_or_are_declined(
+    check: Callable[[str], bool],
+    path: str,
+    params: list[tuple[str, str | int | float | bool | None]],
+    examples: Path,
+) -> None:
+    taken = [
+        check(json.dumps(e["response"]["data"]))
+        for e in json.loads(examples.read_text())["examples"]
+    ]
+    assert any(taken), "the documented shape must be read column-wise"
