@@ -407,6 +407,9 @@ _COST_BUCKETS = _options(
 # way, so the two readers can never disagree on a number.
 _PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 _USD = ARROW_TYPES["usd"]
+# Dollars reuse the cents' unscaled integers: the same width and precision, two more places.
+assert isinstance(_CENTS, pa.Decimal128Type) and isinstance(_USD, pa.Decimal128Type)
+assert _USD.scale == _CENTS.scale + 2 and _USD.precision == _CENTS.precision
 
 
 def cost_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], ColumnarPage] | None:
@@ -425,15 +428,12 @@ def cost_tables(page: RawRecords, spec: TableSpec) -> tuple[list[datetime], Colu
     plain = pc.match_substring_regex(amounts, _PLAIN_DECIMAL)
     if pc.sum(pc.invert(plain)).as_py():  # nulls stay nulls; any other spelling declines
         return None
-    cents_type = ARROW_TYPES["cents"]
     try:
-        cents = pc.cast(amounts, cents_type, safe=True, memory_pool=POOL)
+        cents = pc.cast(amounts, _CENTS, safe=True, memory_pool=POOL)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # more digits than the column keeps: the careful way refuses the page
     if isinstance(cents, pa.ChunkedArray):
         cents = cents.combine_chunks()
-    assert isinstance(cents_type, pa.Decimal128Type) and isinstance(_USD, pa.Decimal128Type)
-    assert _USD.scale == cents_type.scale + 2 and _USD.precision == cents_type.precision
     usd = pa.Array.from_buffers(_USD, len(cents), cents.buffers(), cents.null_count, cents.offset)
     return read.page(
         spec,

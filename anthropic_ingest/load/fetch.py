@@ -56,15 +56,14 @@ class ReportPage:
 
     data: list[dict[str, Any]] | RawRecords
     covered: list[datetime]
-    spec: TableSpec | None = None  # a table read column-wise when the page allows
+    spec: TableSpec | None = None  # one of COLUMNAR_REPORTS: read column-wise if the page allows
 
     def columnar(self) -> ColumnarPage | None:
         """The page's `usage_report` or `cost_report` table read column-wise, or None to
         decode it instead."""
         if self.spec is None or not isinstance(self.data, RawRecords):
             return None
-        reader = COLUMNAR_REPORTS.get(self.spec.name)
-        read = reader(self.data, self.spec) if reader is not None else None
+        read = COLUMNAR_REPORTS[self.spec.name](self.data, self.spec)
         if read is None:
             return None
         self.covered.extend(read[0])
