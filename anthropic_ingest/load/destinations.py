@@ -15,6 +15,8 @@ from anthropic_ingest.errors import UsageError
 if TYPE_CHECKING:
     from dlt.common.destination import Destination as DltDestination
 
+    from anthropic_ingest.load.duckdb_names import SharedConnection
+
 DEFAULT_DEST_URI = "duckdb:///anthropic.duckdb"
 # SQL destinations swap a replaced table in from a staging copy in one transaction, so a failed
 # load leaves the previous rows in place instead of an emptied table.
@@ -40,6 +42,8 @@ class DestinationConfig:
     dataset: str | None = None
     loader_file_format: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # DuckDB: the one connection a run can keep to the file (see duckdb_names)
+    connection: SharedConnection | None = None
 
     @property
     def supports_merge(self) -> bool:
@@ -114,7 +118,11 @@ def _duckdb(parts: Any, memory_limit_mb: int | None = None) -> DestinationConfig
     credentials = file_credentials(path, memory_limit_mb)
     destination = duckdb_file(credentials, destination_name="duckdb", **ATOMIC_REPLACE)
     return DestinationConfig(
-        "duckdb", destination, f"duckdb:///{path}", details={"path": Path(path)}
+        "duckdb",
+        destination,
+        f"duckdb:///{path}",
+        details={"path": Path(path)},
+        connection=credentials.shared,
     )
 
 

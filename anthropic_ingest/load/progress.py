@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dlt.common.runtime.collector import Collector
@@ -92,6 +92,8 @@ class LoadPhase(Collector):
         # of its load steps.
         self.pipeline: Any = None
         self.guard = LoadGuard()
+        # Called as each extract step starts (the runner lets go of an idle DuckDB file).
+        self.on_extract: Callable[[], None] | None = None
 
     def begin_round(self, tables: Sequence[TableReport]) -> None:
         """A round of `pipeline.run` is about to fetch and load `tables`."""
@@ -124,6 +126,8 @@ class LoadPhase(Collector):
 
     def _start(self, step: str) -> None:
         if step.startswith("Extract"):
+            if self.on_extract is not None:
+                self.on_extract()
             if self.pipeline is not None:
                 self.guard.prepare(self.pipeline)
             return

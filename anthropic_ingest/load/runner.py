@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from anthropic_ingest import errors, secrets
 from anthropic_ingest.client import AdminClient
+from anthropic_ingest.load.destinations import DestinationConfig
 from anthropic_ingest.load.plan import LoadPlan, LoadReport
 from anthropic_ingest.load.progress import LoadPhase, report_waits
 from anthropic_ingest.load.resources import FirstDay, GroupLoader, group_targets
@@ -66,8 +69,9 @@ def run_load(plan: LoadPlan) -> LoadReport:
             plan.destination, plan.dataset, plan.lock_timeout, lambda: plan.progress.note(waiting)
         ):
             _prefetch([loader for loader in loaders if not loader.windowed], plan, client)
-            _load_rounds(pipeline, loaders, plan, phase)
-            views = _create_views(pipeline, plan)
+            with _one_connection(plan.destination, phase):
+                _load_rounds(pipeline, loaders, plan, phase)
+                views = _create_views(pipeline, plan)
         stats = client.stats
     tables = [report for loader in loaders for report in loader.reports.values()]
     for loader in loaders:
@@ -133,6 +137,23 @@ def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -
 def _existing_duckdb_file(plan: LoadPlan) -> bool:
     destination = plan.destination
     return destination.kind == "duckdb" and destination.details["path"].is_file()
+
+
+@contextmanager
+def _one_connection(destination: DestinationConfig, phase: LoadPhase) -> Iterator[None]:
+    """For the block, dlt's clients share one connection to a DuckDB file instead of opening
+    it once each. When a round's fetch (dlt's extract step) goes on for longer than a daily
+    run's, it is closed, so the file is free for other readers, and DuckDB's memory is given
+    back, while pages arrive."""
+    if destination.connection is None:
+        yield
+        return
+    with destination.connection.hold() as shared:
+        phase.on_extract = shared.close_idle_later
+        try:
+            yield
+        finally:
+            phase.on_extract = None
 
 
 def _load_rounds(
