@@ -89,17 +89,19 @@ def footprint(
                 for label, table, options in HEAVY:
                     db = scratch / f"footprint-{table}-{users}.duckdb"
                     command = measure.ours_ingest(
-                        proxy.base_url, emu.admin_key, table, db, interval, options
+                        proxy.base_url, emu.admin_key, table, db, _clipped(table, interval), options
                     )
                     run = measure.run(command).check(f"{label} at {users} users")
                     rows.append(_row(users, label, measure.count_rows(db, table), run))
                 commands.append(shown(command, emu, scratch).replace(proxy.base_url, "$PROXY"))
     section.table(["users", "load", "rows", "wall time", "peak RSS"], rows)
-    worst = max(rows, key=lambda row: _mb(row[-1]))
-    met = all(_mb(row[-1]) < GOAL_MB for row in rows)
+    # The goal is for the default options; a run with the budget off is there to compare.
+    budgeted = [row for row in rows if "memory_budget_mb=0" not in row[1]]
+    worst = max(budgeted, key=lambda row: _mb(row[-1]))
+    met = all(_mb(row[-1]) < GOAL_MB for row in budgeted)
     section.add(
-        f"Goal: every peak under {GOAL_MB} MB: {'met' if met else 'missed'} (highest: "
-        f"{worst[-1]}, {worst[1]} at {worst[0]} users).",
+        f"Goal: every peak under {GOAL_MB} MB with the default options: "
+        f"{'met' if met else 'missed'} (highest: {worst[-1]}, {worst[1]} at {worst[0]} users).",
         "",
         "Commands (`$PROXY`: the recording proxy in front of the emulator):",
         "",
@@ -107,6 +109,15 @@ def footprint(
         "",
     )
     return section
+
+
+def _clipped(table: str, interval: tuple[str, str]) -> tuple[str, str]:
+    """The part of `interval` that `table` has data for: `ingest` refuses days before its
+    first (a sync clips them itself)."""
+    first = TABLES[table].source.data_from
+    if first is None or first.isoformat() <= interval[0]:
+        return interval
+    return first.isoformat(), interval[1]
 
 
 def _mb(cell: str) -> float:

@@ -64,18 +64,31 @@ def opens_elsewhere(path: Path, dataset: str) -> int:
     return int(proc.stdout)
 
 
+def first_load(duck: Destination, uri: str, now: datetime = NOW) -> tuple[str, int]:
+    """Load claude_code_usage from 2025-01-01 up to `now`: its table and its rows."""
+    table = f"{duck.dataset}.claude_code_usage"
+    service.ingest(uri, "claude_code_usage", duck.uri, table, interval_start="2025-01-01", now=now)
+    return table, duck.query("select count(*) from {ds}.claude_code_usage")[0][0]
+
+
+@pytest.fixture
+def loaded(emu: Any, duck: Destination) -> tuple[str, str, int]:
+    """Ten days loaded, for a daily run the next day: the source URI, the table, its rows."""
+    uri = source_uri(emu)
+    return (uri, *first_load(duck, uri, at(11)))
+
+
 def test_a_daily_run_opens_its_file_once_and_lets_go_of_it(
-    emu: Any, duck: Destination, monkeypatch: pytest.MonkeyPatch
+    loaded: tuple[str, str, int], duck: Destination, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    uri, table, _ = loaded
     assert duck.path is not None
-    uri, table = source_uri(emu), f"{duck.dataset}.claude_code_usage"
-    service.ingest(uri, "claude_code_usage", duck.uri, table, interval_start="2025-01-08", now=NOW)
     openings = count_openings(monkeypatch, duck.path)
     report = service.ingest(uri, "claude_code_usage", duck.uri, table, now=NOW)
     assert report.views, "the run re-created the views, on the same connection"
     assert len(openings) == 1
-    loaded = duck.query("select count(*) from {ds}.claude_code_usage")[0][0]
-    assert loaded > 0 and opens_elsewhere(duck.path, duck.dataset) == loaded
+    rows = duck.query("select count(*) from {ds}.claude_code_usage")[0][0]
+    assert rows > 0 and opens_elsewhere(duck.path, duck.dataset) == rows
 
 
 def test_the_file_is_free_while_a_long_fetch_goes_on(
@@ -84,11 +97,8 @@ def test_the_file_is_free_while_a_long_fetch_goes_on(
     """Days answered in 0.5 s each, one at a time, with a grace of 0.2 s: from the second
     day's request on, another process can read the file; the load opens it again."""
     assert duck.path is not None
-    uri, table = source_uri(emu, **ONE_AT_A_TIME), f"{duck.dataset}.claude_code_usage"
-    service.ingest(
-        uri, "claude_code_usage", duck.uri, table, interval_start="2025-01-01", now=at(3)
-    )
-    loaded = duck.query("select count(*) from {ds}.claude_code_usage")[0][0]
+    uri = source_uri(emu, **ONE_AT_A_TIME)
+    table, rows = first_load(duck, uri, at(3))
     monkeypatch.setattr(SharedConnection, "GRACE_SECONDS", 0.2)
     emu.script(
         "/v1/organizations/usage_report/claude_code", [{"kind": "slow", "ms": 500, "count": 20}]
@@ -109,17 +119,15 @@ def test_the_file_is_free_while_a_long_fetch_goes_on(
     openings = count_openings(monkeypatch, duck.path)
     service.ingest(uri, "claude_code_usage", duck.uri, table, now=at(6))
     # every read found the file free (a held file fails the other process)
-    assert len(read_meanwhile) >= 2 and read_meanwhile == [loaded] * len(read_meanwhile)
+    assert len(read_meanwhile) >= 2 and read_meanwhile == [rows] * len(read_meanwhile)
     assert len(openings) == 2, "one to read where to resume, one to load"
 
 
 def test_a_failed_load_lets_go_of_the_file(
-    emu: Any, duck: Destination, monkeypatch: pytest.MonkeyPatch
+    loaded: tuple[str, str, int], duck: Destination, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    uri, table, rows = loaded
     assert duck.path is not None
-    uri, table = source_uri(emu), f"{duck.dataset}.claude_code_usage"
-    service.ingest(uri, "claude_code_usage", duck.uri, table, interval_start="2025-01-08", now=NOW)
-    loaded = duck.query("select count(*) from {ds}.claude_code_usage")[0][0]
     from anthropic_ingest.load import runner
 
     def fail(*args: Any, **kwargs: Any) -> list[str]:
@@ -128,7 +136,7 @@ def test_a_failed_load_lets_go_of_the_file(
     monkeypatch.setattr(runner, "_create_views", fail)
     with pytest.raises(RuntimeError):
         service.ingest(uri, "claude_code_usage", duck.uri, table, now=NOW)
-    assert opens_elsewhere(duck.path, duck.dataset) >= loaded
+    assert opens_elsewhere(duck.path, duck.dataset) >= rows
 
 
 def test_capabilities_resolve_the_settings_once_and_match_dlts() -> None:
