@@ -105,8 +105,8 @@ def test_a_daily_duckdb_load_imports_neither_sqlalchemy_nor_the_html_report(
     report (a load re-creates the SQL views only): about 0.25 s of every daily run. The views
     need SQL text only, not the report's readers (which bring the PostgreSQL and MySQL
     drivers), and httpx's own command line (rich's syntax highlighting, pygments) is never
-    run: some 50 ms more. Nor pydantic, which Typer 0.29 imports to check every option (about
-    70 ms; pyproject.toml keeps Typer below 0.29)."""
+    run: some 50 ms more. Nor pydantic, which Typer 0.29 imports to check every option
+    (pyproject.toml keeps Typer below 0.29)."""
     database = tmp_path / "daily.duckdb"
     args = [
         "ingest",
