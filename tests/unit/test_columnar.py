@@ -365,16 +365,6 @@ def usage_result(**changes: Any) -> dict[str, Any]:
     return result
 
 
-def test_usage_counts_absent_fields_like_the_transforms() -> None:
-    lacking = usage_result()
-    del lacking["workspace_id"], lacking["model"]
-    page = [usage_bucket(usage_result(), lacking), usage_bucket()]
-    assert check_usage(json.dumps(page))
-    read = usage_tables(raw_page(json.dumps(page)), USAGE)
-    assert read is not None
-    assert read[1].missing == {"workspace_id": 1, "model": 1}
-
-
 @pytest.mark.parametrize(
     "page",
     [
@@ -492,14 +482,29 @@ def test_cost_amounts_stay_exact_in_cents_and_dollars() -> None:
     assert table.column("amount_usd").to_pylist() == [Decimal("1E-14"), Decimal("-12.345")]
 
 
-def test_cost_counts_absent_fields_like_the_transforms() -> None:
-    lacking = cost_result()
-    del lacking["workspace_id"], lacking["description"]
-    page = [cost_bucket(cost_result(), lacking), cost_bucket()]
-    assert check_cost(json.dumps(page))
-    read = cost_tables(raw_page(json.dumps(page)), COST)
+@pytest.mark.parametrize(
+    ("reader", "spec", "result", "bucket", "absent"),
+    [
+        (usage_tables, USAGE, usage_result, usage_bucket, ("workspace_id", "model")),
+        (cost_tables, COST, cost_result, cost_bucket, ("workspace_id", "description")),
+    ],
+    ids=["usage_report", "cost_report"],
+)
+def test_reports_count_absent_fields_like_the_transforms(
+    reader: ReportReader,
+    spec: TableSpec,
+    result: Callable[[], dict[str, Any]],
+    bucket: Callable[..., dict[str, Any]],
+    absent: tuple[str, ...],
+) -> None:
+    lacking = result()
+    for name in absent:
+        del lacking[name]
+    page = [bucket(result(), lacking), bucket()]
+    assert check_report(reader, spec, json.dumps(page))
+    read = reader(raw_page(json.dumps(page)), spec)
     assert read is not None
-    assert read[1].missing == {"workspace_id": 1, "description": 1}
+    assert read[1].missing == dict.fromkeys(absent, 1)
 
 
 @pytest.mark.parametrize(
