@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 from dlt.common.configuration import configspec
 from dlt.common.configuration.specs.base_configuration import NotResolved
 from dlt.common.destination.capabilities import DestinationCapabilitiesContext
@@ -120,6 +121,46 @@ class SharedConnection:
             self.held = False
             self._cancel()
             self.close_idle()
+
+
+@contextmanager
+def removed_if_left_empty(path: Path) -> Iterator[None]:
+    """A DuckDB file the block creates is removed again when the block fails with no data
+    written into it, so a first run that fails or is interrupted while it fetches leaves the
+    folder as it found it. dlt creates the file when it looks for the resume point, before
+    the first request, and when the only table fails it still records a load of nothing in
+    its own `_dlt_` tables: a file holding only those is removed too. A file that existed
+    before is never touched, nor one holding any other table or a view, nor one that cannot
+    be opened to tell."""
+    if path.exists():
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        _remove_if_empty(path)
+        raise
+
+
+def _remove_if_empty(path: Path) -> None:
+    if not path.is_file():
+        return
+    try:
+        with duckdb.connect(str(path)) as connection:  # replays and checkpoints its log
+            row = connection.execute(
+                "select (select count(*) from duckdb_tables()"
+                "        where not internal and not starts_with(table_name, '_dlt_'))"
+                " + (select count(*) from duckdb_views() where not internal)"
+            ).fetchone()
+    except duckdb.Error:
+        return  # open in another program, or not a database: it stays
+    if row is None or row[0] != 0:
+        return
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            return  # not ours to remove after all (permissions): it stays, empty
 
 
 @configspec(init=False)

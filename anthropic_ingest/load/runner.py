@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,6 +46,7 @@ def run_load(plan: LoadPlan) -> LoadReport:
     for warning in plan.source.warnings:
         plan.progress.note(f"warning: {warning}")
     with (
+        _new_file_removed_on_failure(plan.destination),
         AdminClient(plan.source.client, on_wait=report_waits(plan.progress)) as client,
         tempfile.TemporaryDirectory(prefix="anthropic-ingest-") as workdir,
     ):
@@ -137,6 +138,17 @@ def _prefetch(loaders: list[GroupLoader], plan: LoadPlan, client: AdminClient) -
 def _existing_duckdb_file(plan: LoadPlan) -> bool:
     destination = plan.destination
     return destination.kind == "duckdb" and destination.details["path"].is_file()
+
+
+def _new_file_removed_on_failure(
+    destination: DestinationConfig,
+) -> AbstractContextManager[None]:
+    """A run that fails before writing anything leaves no new, empty DuckDB file behind."""
+    if destination.kind != "duckdb":
+        return nullcontext()
+    from anthropic_ingest.load.duckdb_names import removed_if_left_empty
+
+    return removed_if_left_empty(destination.details["path"])
 
 
 @contextmanager

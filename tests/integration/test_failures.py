@@ -113,6 +113,31 @@ def test_rejected_key_creates_no_file(emu: Any, tmp_path: Path, table: str) -> N
     assert list(tmp_path.iterdir()) == [], "nothing is written when the key is rejected"
 
 
+def test_a_first_run_that_fails_while_fetching_leaves_no_file(emu: Any, tmp_path: Path) -> None:
+    """dlt looks for the resume point in the DuckDB file before the first page is asked for,
+    which creates the file; when the table then fails, the new file goes again."""
+    emu.script(
+        "/v1/organizations/usage_report/claude_code",
+        [{"kind": "status", "status": 500, "count": 10}],
+    )
+    result = run_cli(
+        "ingest",
+        "--source-uri",
+        source_uri(emu, **{**FAST, "max_retries": "1"}),
+        "--source-table",
+        "claude_code_usage",
+        "--dest-uri",
+        f"duckdb:///{tmp_path / 'new.duckdb'}",
+        "--interval-start",
+        "2025-01-01",
+        "--interval-end",
+        "2025-01-03",
+    )
+    assert result.code == 3, result.output
+    assert "failed on /v1/organizations/usage_report/claude_code (HTTP 500" in result.stderr
+    assert list(tmp_path.iterdir()) == [], "a failed first run leaves the folder as it was"
+
+
 def test_a_daily_run_into_an_existing_file_asks_only_for_its_data(emu: Any, tmp_path: Path) -> None:
     """The key check before a new DuckDB file is created costs a request that a daily run,
     whose file exists, does not pay; a rejected key still changes nothing."""
