@@ -9,8 +9,10 @@ and by one per clean answer again once a rate is paced (the pace bounds the rate
 
 Rate. The request rate is free until the API says 429. Until then the documented limit (100
 requests a minute) is a soft ceiling: as the trailing minute approaches it, fewer requests
-are let into flight, down to four, so if the organization's limit is the documented one only
-those few meet it, and that first 429 teaches the rate (what the trailing minute accepted).
+are let into flight, down to one, so if the organization's limit is the documented one a
+single request meets it, and that first 429 teaches the rate (what the trailing minute
+accepted). A higher limit costs one request sent alone: once the trailing minute accepted more
+than the documented 100, the ceiling is gone.
 A first 429 that comes earlier teaches nothing: the organization's limit is shared by every
 client of the organization, so it says the quota was used elsewhere, not at what rate it
 refills. The rate is then measured between 429s: what the API accepted since the last one
@@ -53,7 +55,7 @@ FIRST_429_TEACHES_FROM = 90
 # Between two 429s, a rate is measured only from this many acceptances.
 MIN_REQUESTS_TO_LEARN = 5
 DOCUMENTED_PER_MINUTE = 100
-PROBE_CONCURRENCY = 4  # requests in flight past the documented limit, before the first 429
+PROBE_CONCURRENCY = 1  # requests in flight past the documented limit, before the first 429
 PROBE_SECONDS = 60.0  # a clean minute raises the pace
 PROBE_STEP = 0.1  # the first raise; each further clean minute doubles it, up to 2x
 OVERSHOOT_BACK_OFF = 0.9  # after a raise met a 429: this share of the pace before it
