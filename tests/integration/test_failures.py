@@ -120,18 +120,10 @@ def test_a_first_run_that_fails_while_fetching_leaves_no_file(emu: Any, tmp_path
         "/v1/organizations/usage_report/claude_code",
         [{"kind": "status", "status": 500, "count": 10}],
     )
+    args = ["--source-table", "claude_code_usage", "--dest-uri", f"duckdb:///{tmp_path}/new.duckdb"]
+    args += ["--interval-start", "2025-01-01", "--interval-end", "2025-01-03"]
     result = run_cli(
-        "ingest",
-        "--source-uri",
-        source_uri(emu, **{**FAST, "max_retries": "1"}),
-        "--source-table",
-        "claude_code_usage",
-        "--dest-uri",
-        f"duckdb:///{tmp_path / 'new.duckdb'}",
-        "--interval-start",
-        "2025-01-01",
-        "--interval-end",
-        "2025-01-03",
+        "ingest", "--source-uri", source_uri(emu, **{**FAST, "max_retries": "1"}), *args
     )
     assert result.code == 3, result.output
     assert "failed on /v1/organizations/usage_report/claude_code (HTTP 500" in result.stderr
