@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,7 +46,6 @@ def run_load(plan: LoadPlan) -> LoadReport:
     for warning in plan.source.warnings:
         plan.progress.note(f"warning: {warning}")
     with (
-        _new_file_removed_on_failure(plan.destination),
         AdminClient(plan.source.client, on_wait=report_waits(plan.progress)) as client,
         tempfile.TemporaryDirectory(prefix="anthropic-ingest-") as workdir,
     ):
@@ -140,27 +139,22 @@ def _existing_duckdb_file(plan: LoadPlan) -> bool:
     return destination.kind == "duckdb" and destination.details["path"].is_file()
 
 
-def _new_file_removed_on_failure(
-    destination: DestinationConfig,
-) -> AbstractContextManager[None]:
-    """A run that fails before writing anything leaves no new, empty DuckDB file behind."""
-    if destination.kind != "duckdb":
-        return nullcontext()
-    from anthropic_ingest.load.duckdb_names import removed_if_left_empty
-
-    return removed_if_left_empty(destination.details["path"])
-
-
 @contextmanager
 def _one_connection(destination: DestinationConfig, phase: LoadPhase) -> Iterator[None]:
     """For the block, dlt's clients share one connection to a DuckDB file instead of opening
     it once each. When a round's fetch (dlt's extract step) goes on for longer than a daily
     run's, it is closed, so the file is free for other readers, and DuckDB's memory is given
-    back, while pages arrive."""
+    back, while pages arrive. When the block fails, a file it created that holds no data yet
+    is removed once closed: a failed first run leaves no empty file behind."""
     if destination.connection is None:
         yield
         return
-    with destination.connection.hold() as shared:
+    from anthropic_ingest.load.duckdb_names import removed_if_left_empty
+
+    with (
+        removed_if_left_empty(destination.details["path"]),
+        destination.connection.hold() as shared,
+    ):
         phase.on_extract = shared.close_idle_later
         try:
             yield
